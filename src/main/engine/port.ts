@@ -1,0 +1,29 @@
+/**
+ * The message protocol between a host (headless main thread, Electron main)
+ * and the engine (worker thread, utilityProcess). `cid` names the client
+ * (a WebSocket connection, a renderer window) so the engine can filter and
+ * coalesce pushes per client.
+ */
+import type { ContractError, EngineInfo, Result, TopicName } from '../../shared/contract'
+
+export type HostToEngine =
+  | { t: 'req'; cid: number; id: number; method: string; params: unknown }
+  | { t: 'sub'; cid: number; sid: number; topic: string; filter: unknown }
+  | { t: 'unsub'; cid: number; sid: number }
+  | { t: 'client-gone'; cid: number }
+  | { t: 'shutdown' }
+
+export type EngineToHost =
+  | { t: 'ready'; info: EngineInfo }
+  | { t: 'res'; cid: number; id: number; result: Result<unknown> }
+  | { t: 'push'; cid: number; sid: number; topic: TopicName; payload: unknown }
+  | { t: 'suberr'; cid: number; sid: number; error: ContractError }
+  | { t: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
+  | { t: 'fatal'; msg: string }
+  | { t: 'stopped' }
+
+/** The engine's side of the channel: worker_threads parentPort or Electron's process.parentPort. */
+export interface EnginePort {
+  post(msg: EngineToHost): void
+  onMessage(listener: (msg: HostToEngine) => void): () => void
+}

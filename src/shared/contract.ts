@@ -1,0 +1,170 @@
+/**
+ * The one contract between the engine and every client (Electron preload,
+ * WebSocket client, REST handlers). Every request and pushed topic is declared
+ * here once; hosts and clients are generic over these maps.
+ */
+import { z } from 'zod'
+import {
+  TIERS,
+  PRIORITIES,
+  type ConfluenceEvent,
+  type HealthReport,
+  type PatternEvent,
+  type PerformanceReport,
+  type Tier,
+  type EpochMs,
+} from './domain'
+
+// ---------------------------------------------------------------- results
+
+export interface ContractError {
+  code: 'bad_request' | 'not_found' | 'unknown_method' | 'internal' | 'unauthorized' | 'unavailable'
+  message: string
+  /** Per-field messages for bad input, keyed by dotted path. */
+  fields?: Record<string, string>
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ContractError }
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
+export const fail = (code: ContractError['code'], message: string, fields?: Record<string, string>): Result<never> => ({
+  ok: false,
+  error: fields ? { code, message, fields } : { code, message },
+})
+
+/** Turn a zod error into a contract error that names each field. */
+export function zodFailure(error: z.ZodError, what: string): Result<never> {
+  const fields: Record<string, string> = {}
+  for (const issue of error.issues) fields[issue.path.join('.') || '(root)'] = issue.message
+  const first = Object.entries(fields)[0]
+  return fail('bad_request', `invalid ${what}: ${first ? `${first[0]}: ${first[1]}` : 'bad input'}`, fields)
+}
+
+// ---------------------------------------------------------------- params
+
+const symbolSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(16)
+  .regex(/^[A-Za-z0-9.\-^/]+$/, 'symbol may hold letters, digits, ".", "-", "^" and "/"')
+  .transform((s) => s.toUpperCase())
+
+export const tierSchema = z.enum(TIERS)
+export const prioritySchema = z.enum(PRIORITIES)
+
+export const patternQuerySchema = z.object({
+  tier: tierSchema,
+  symbols: z.array(symbolSchema).max(500).optional(),
+  confidenceMin: z.number().min(0).max(1).optional(),
+  /** Pattern name or key; compared after normalization. */
+  patterns: z.array(z.string().min(1).max(64)).max(100).optional(),
+  since: z.number().int().nonnegative().optional(),
+  /** Paging: return events strictly older than this (detectedAt, id) cursor. */
+  before: z.object({ detectedAt: z.number().int(), id: z.number().int() }).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+})
+export type PatternQuery = z.input<typeof patternQuerySchema>
+export type PatternQueryParsed = z.output<typeof patternQuerySchema>
+
+export interface PatternQueryResult {
+  patterns: PatternEvent[]
+  metadata: { tier: Tier; count: number; limit: number; responseTimeMs: number; nextBefore: { detectedAt: number; id: number } | null }
+}
+
+const emptyParams = z.object({}).strict()
+
+export interface EngineInfo {
+  mode: 'live' | 'demo'
+  version: string
+  thresholds: Record<Tier, number>
+  confluenceWindowMs: number
+  retentionDays: number
+  dataDir: string | null
+}
+
+/** Requests: name -> params schema (validated at the edge) and result type. */
+export const requestSchemas = {
+  'patterns.query': patternQuerySchema,
+  'patterns.performance': emptyParams,
+  'health.get': emptyParams,
+  'engine.info': emptyParams,
+} as const
+
+export interface RequestResults {
+  'patterns.query': PatternQueryResult
+  'patterns.performance': PerformanceReport
+  'health.get': HealthReport
+  'engine.info': EngineInfo
+}
+
+export type RequestName = keyof typeof requestSchemas
+export type RequestParams<K extends RequestName> = z.input<(typeof requestSchemas)[K]>
+export type RequestParsed<K extends RequestName> = z.output<(typeof requestSchemas)[K]>
+export type RequestResult<K extends RequestName> = RequestResults[K]
+export const isRequestName = (s: string): s is RequestName => Object.hasOwn(requestSchemas, s)
+
+// ---------------------------------------------------------------- topics
+
+export const patternFilterSchema = z.object({
+  tiers: z.array(tierSchema).optional(),
+  symbols: z.array(symbolSchema).max(500).optional(),
+  confidenceMin: z.number().min(0).max(1).optional(),
+  patterns: z.array(z.string().min(1).max(64)).max(100).optional(),
+})
+export type PatternFilter = z.output<typeof patternFilterSchema>
+
+export const confluenceFilterSchema = z.object({ symbols: z.array(symbolSchema).max(500).optional() })
+
+/** Topics: name -> filter schema, and how pushes coalesce within one frame. */
+export const topicDefs = {
+  /** New pattern events, after tiering; coalesced into arrays. */
+  patterns: { filter: patternFilterSchema, merge: 'append' },
+  /** Cross-tier confluence events. */
+  confluence: { filter: confluenceFilterSchema, merge: 'append' },
+  /** Health snapshot; only the latest in a frame is sent. */
+  health: { filter: emptyParams, merge: 'latest' },
+} as const
+
+export interface TopicPayloads {
+  patterns: PatternEvent[]
+  confluence: ConfluenceEvent[]
+  health: HealthReport
+}
+
+export type TopicName = keyof typeof topicDefs
+export type TopicFilter<T extends TopicName> = z.input<(typeof topicDefs)[T]['filter']>
+export type TopicFilterParsed<T extends TopicName> = z.output<(typeof topicDefs)[T]['filter']>
+export type TopicPayload<T extends TopicName> = TopicPayloads[T]
+export const isTopicName = (s: string): s is TopicName => Object.hasOwn(topicDefs, s)
+
+/** Frame length for push coalescing, ms. */
+export const PUSH_FRAME_MS = 16
+
+// ---------------------------------------------------------------- client API
+
+/** What the renderer gets from its host (preload bridge or WebSocket client). */
+export interface TerminalApi {
+  readonly host: 'electron' | 'browser'
+  invoke<K extends RequestName>(method: K, params: RequestParams<K>): Promise<Result<RequestResult<K>>>
+  /** Subscribe to a topic; returns the unsubscribe. */
+  subscribe<T extends TopicName>(topic: T, filter: TopicFilter<T>, listener: (payload: TopicPayload<T>) => void): () => void
+  /** Connection state of the transport itself (the WebSocket, or always 'open' for IPC). */
+  onConnection(listener: (state: 'open' | 'closed') => void): () => void
+}
+
+// ---------------------------------------------------------------- wire protocol
+
+/** Client -> server messages (WebSocket text frames, IPC payloads). Validated at the edge. */
+export const clientMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('req'), id: z.number().int(), method: z.string().max(64), params: z.unknown() }),
+  z.object({ t: z.literal('sub'), sid: z.number().int(), topic: z.string().max(64), filter: z.unknown() }),
+  z.object({ t: z.literal('unsub'), sid: z.number().int() }),
+])
+export type ClientMessage = z.infer<typeof clientMessageSchema>
+
+/** Server -> client messages. */
+export type ServerMessage =
+  | { t: 'res'; id: number; result: Result<unknown> }
+  | { t: 'push'; sid: number; topic: TopicName; payload: unknown }
+  | { t: 'suberr'; sid: number; error: ContractError }
+
+export type { EpochMs }

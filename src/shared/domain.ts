@@ -1,0 +1,183 @@
+/**
+ * Domain types shared by the engine, the hosts and the renderer.
+ * Pure TypeScript: no Node, no DOM.
+ */
+
+/** Milliseconds since the Unix epoch. Branded so seconds are never passed by mistake. */
+export type EpochMs = number & { readonly __brand: 'EpochMs' }
+export const epochMs = (n: number): EpochMs => n as EpochMs
+
+export const TIERS = ['daily', 'intraday', 'combo'] as const
+export type Tier = (typeof TIERS)[number]
+export const isTier = (s: unknown): s is Tier => typeof s === 'string' && (TIERS as readonly string[]).includes(s)
+
+export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const
+export type Priority = (typeof PRIORITIES)[number]
+
+/** Priority from confidence, as TickStockPL defines it (WIRE.md). */
+export function priorityFor(confidence: number): Priority {
+  if (confidence >= 0.9) return 'CRITICAL'
+  if (confidence >= 0.8) return 'HIGH'
+  if (confidence >= 0.7) return 'MEDIUM'
+  return 'LOW'
+}
+
+export interface PatternLevel {
+  /** entry | stop | target | support | resistance | other names as sent */
+  type: string
+  value: number
+}
+
+/** A pattern detection after normalization, before the tier processor stamps it. */
+export interface NormalizedPattern {
+  symbol: string
+  /** Display name, as the producer spelled it (first seen spelling). */
+  pattern: string
+  /** Normalized key: lower case, no `_`/spaces, no trailing `pattern`. */
+  patternKey: string
+  tier: Tier
+  /** 0..1 */
+  confidence: number
+  priority: Priority
+  detectedAt: EpochMs
+  expiresAt: EpochMs | null
+  timeframe: string | null
+  price: number | null
+  changePct: number | null
+  relativeVolume: number | null
+  relativeStrength: number | null
+  levels: PatternLevel[]
+  /** Redis channel (or `demo`) it arrived on. */
+  channel: string
+  flowId: string | null
+  sessionId: string | null
+}
+
+/** A pattern event as the engine stores and serves it. */
+export interface PatternEvent extends Omit<NormalizedPattern, 'expiresAt'> {
+  /** Engine-assigned, strictly increasing; equals the SQLite rowid. */
+  id: number
+  receivedAt: EpochMs
+  expiresAt: EpochMs
+  /** Other tiers this symbol was seen in within the confluence window at arrival. */
+  confluence: Tier[]
+}
+
+export interface ConfluenceEvent {
+  id: number
+  symbol: string
+  /** Tiers hit within the window, in tier order. */
+  tiers: Tier[]
+  /** The most recent event per tier that formed the confluence. */
+  eventIds: number[]
+  patterns: string[]
+  at: EpochMs
+  /** Mean confidence of the contributing events. */
+  confidence: number
+}
+
+export interface Gap {
+  from: EpochMs
+  /** null while still disconnected */
+  to: EpochMs | null
+  reason: string
+}
+
+export type RedisState = 'disabled' | 'connecting' | 'ready' | 'reconnecting' | 'closed'
+
+export interface StreamingHealthSmoothed {
+  sessionId: string | null
+  status: 'healthy' | 'warning' | 'critical' | 'unknown'
+  activeSymbols: number | null
+  ticksPerSecond: number | null
+  patternsDetected: number | null
+  indicatorsCalculated: number | null
+  at: EpochMs
+}
+
+export interface SessionState {
+  sessionId: string | null
+  state: 'running' | 'stopped'
+  startedAt: EpochMs | null
+  stoppedAt: EpochMs | null
+  symbolCount: number | null
+  universe: string | null
+  /** true when no session_started was seen and the session was inferred from health messages */
+  inferred: boolean
+}
+
+export interface RejectSample {
+  at: EpochMs
+  channel: string
+  reason: string
+  detail: string
+  /** The raw message, truncated. */
+  raw: string
+}
+
+export interface ProducerAlert {
+  at: EpochMs
+  category: 'critical' | 'indicator' | 'monitoring'
+  severity: string
+  type: string
+  message: string
+  symbol: string | null
+  component: string | null
+}
+
+export interface HealthReport {
+  mode: 'live' | 'demo'
+  now: EpochMs
+  startedAt: EpochMs
+  redis: {
+    state: RedisState
+    /** URL with any password removed. */
+    url: string | null
+    since: EpochMs
+    reconnectAttempts: number
+  }
+  producer: {
+    heartbeatAt: EpochMs | null
+    ageMs: number | null
+    online: boolean
+  }
+  session: SessionState | null
+  streamingHealth: StreamingHealthSmoothed | null
+  gaps: Gap[]
+  rejected: { total: number; byReason: Record<string, number>; samples: RejectSample[] }
+  ingest: {
+    received: number
+    patterns: number
+    duplicates: number
+    belowThreshold: number
+    stored: number
+    eventsPerSecond: number
+  }
+  /** Messages read from Redis and not yet processed by the engine. */
+  queueDepth: number
+  /** Rows waiting to be written to SQLite. */
+  storeBacklog: number
+  recentAlerts: ProducerAlert[]
+}
+
+export interface TierPerformance {
+  tier: Tier
+  eventsPerMin: { m1: number; m15: number; h1: number }
+  total: number
+  meanConfidence: number | null
+  /** 10 buckets: [0,0.1), [0.1,0.2) ... [0.9,1.0] */
+  confidenceHistogram: number[]
+  topPatterns: { pattern: string; patternKey: string; count: number }[]
+  belowThreshold: number
+  lastEventAt: EpochMs | null
+  /** Producer-to-consumer lag from event timestamps, ms. */
+  lagMs: { p50: number | null; p99: number | null }
+  threshold: number
+}
+
+export interface PerformanceReport {
+  tiers: Record<Tier, TierPerformance>
+  rejected: Record<string, number>
+  confluence: { total: number }
+  generatedAt: EpochMs
+}
