@@ -1,0 +1,333 @@
+/**
+ * The engine: ingest -> normalize -> tiers -> store, plus the request handlers
+ * and the push hub. Runs off the UI thread (worker thread or utilityProcess);
+ * nothing here knows which host it is in.
+ */
+import { join } from 'node:path'
+import {
+  fail,
+  isRequestName,
+  ok,
+  requestSchemas,
+  zodFailure,
+  type EngineInfo,
+  type PatternQueryParsed,
+  type PatternQueryResult,
+  type RequestName,
+  type RequestParsed,
+  type RequestResult,
+  type Result,
+} from '../../shared/contract'
+import { TIERS, epochMs, type ConfluenceEvent, type EpochMs, type Gap, type NormalizedPattern, type PatternEvent, type PerformanceReport } from '../../shared/domain'
+import type { EngineConfig } from './config'
+import { HealthTracker, redactUrl } from './health/health-tracker'
+import { PushHub } from './hub'
+import { normalize } from './ingest/normalize'
+import type { EngineToHost, HostToEngine } from './port'
+import { BatchWriter } from './store/batch-writer'
+import { openDatabase } from './store/db'
+import { PatternStore } from './store/pattern-store'
+import { TierProcessor } from './tiers/tier-processor'
+
+export const ENGINE_VERSION = '0.1.0'
+
+/** A source of raw wire messages: the Redis reader thread or the demo feed. */
+export interface FeedSource {
+  start(sink: FeedSink): void
+  /** Messages read but not yet handed to the engine (Redis reader backlog). */
+  queueDepth(): number
+  stop(): Promise<void>
+}
+
+export interface FeedSink {
+  messages(channels: string[], messages: string[]): void
+  redisState(state: 'connecting' | 'ready' | 'reconnecting' | 'closed', at: EpochMs, detail: string | null): void
+  heartbeat(valueSeconds: number | null): void
+  log(level: 'info' | 'warn' | 'error', msg: string): void
+}
+
+export interface EngineDeps {
+  config: EngineConfig
+  post: (m: EngineToHost) => void
+  source: FeedSource
+  now?: () => number
+}
+
+type Handlers = { [K in RequestName]: (params: RequestParsed<K>) => RequestResult<K> }
+
+const SLOW_REQUEST_MS = 50
+const HEALTH_PUSH_MS = 1000
+const SWEEP_MS = 60_000
+const RETENTION_MS = 3600_000
+
+export class Engine {
+  private readonly now: () => number
+  private readonly store: PatternStore
+  private readonly tiers: TierProcessor
+  private readonly health: HealthTracker
+  private readonly hub: PushHub
+  private readonly patternWriter: BatchWriter<PatternEvent>
+  private readonly confluenceWriter: BatchWriter<ConfluenceEvent>
+  private readonly timers: ReturnType<typeof setInterval>[] = []
+  private readonly handlers: Handlers
+  private openGap: { gap: Gap; id: number } | null = null
+  private wasReady = false
+  private disposed = false
+  private counters = { received: 0, patterns: 0, duplicates: 0, belowThreshold: 0, stored: 0 }
+  private rateWindow = { at: 0, patterns: 0, perSecond: 0 }
+
+  constructor(private readonly deps: EngineDeps) {
+    const { config } = deps
+    this.now = deps.now ?? Date.now
+    const started = epochMs(this.now())
+    const db = openDatabase(config.dataDir ? join(config.dataDir, 'tickstock.db') : ':memory:', { nativeBinding: config.sqliteNativeBinding })
+    this.store = new PatternStore(db)
+    this.store.closeDanglingGaps(started)
+    this.tiers = new TierProcessor({
+      thresholds: config.thresholds,
+      confluenceWindowMs: config.confluenceWindowMs,
+      expiryMs: config.expiryMs,
+      nextPatternId: this.store.maxPatternId() + 1,
+      nextConfluenceId: this.store.maxConfluenceId() + 1,
+    })
+    this.health = new HealthTracker(config.redis ? 'live' : 'demo', config.redis ? redactUrl(config.redis.url) : null, started)
+    for (const g of this.store.recentGaps(20).reverse()) this.health.gaps.push(g)
+    this.hub = new PushHub(deps.post)
+    const onError = (e: unknown): void => this.log('error', `store write failed, will retry: ${(e as Error).message}`)
+    this.patternWriter = new BatchWriter<PatternEvent>((items) => (this.counters.stored += this.store.insertPatterns(items)), { maxBatch: 2000, maxDelayMs: 50, onError })
+    this.confluenceWriter = new BatchWriter<ConfluenceEvent>((items) => this.store.insertConfluence(items), { maxBatch: 500, maxDelayMs: 100, onError })
+    this.handlers = this.makeHandlers()
+  }
+
+  start(): void {
+    this.prune()
+    this.deps.source.start({
+      messages: (ch, msg) => this.ingest(ch, msg),
+      redisState: (s, at, detail) => this.onRedisState(s, at, detail),
+      heartbeat: (v) => this.health.heartbeat(v),
+      log: (level, msg) => this.log(level, msg),
+    })
+    this.timers.push(setInterval(() => this.tick(), HEALTH_PUSH_MS))
+    this.timers.push(setInterval(() => this.tiers.sweep(this.now()), SWEEP_MS))
+    this.timers.push(setInterval(() => this.prune(), RETENTION_MS))
+    for (const t of this.timers) t.unref?.()
+  }
+
+  info(): EngineInfo {
+    const c = this.deps.config
+    return {
+      mode: c.redis ? 'live' : 'demo',
+      version: ENGINE_VERSION,
+      thresholds: this.tiers.thresholds,
+      confluenceWindowMs: c.confluenceWindowMs,
+      retentionDays: c.retentionDays,
+      dataDir: c.dataDir,
+    }
+  }
+
+  // ------------------------------------------------------------ ingest (hot path)
+
+  /** One batch of raw wire messages. */
+  ingest(channels: string[], messages: string[]): void {
+    const now = epochMs(this.now())
+    const patterns: NormalizedPattern[] = []
+    this.counters.received += channels.length
+    for (let i = 0; i < channels.length; i++) {
+      const channel = channels[i]!
+      const raw = messages[i]!
+      const r = normalize(channel, raw, now)
+      switch (r.kind) {
+        case 'pattern':
+          for (const e of r.events) patterns.push(e)
+          for (const rej of r.rejected) this.health.reject({ at: now, channel, reason: rej.reason, detail: rej.detail, raw })
+          break
+        case 'rejected':
+          this.health.reject({ at: now, channel, reason: r.reason, detail: r.detail, raw })
+          break
+        case 'health':
+        case 'session':
+          this.health.observe(r)
+          break
+        case 'alert':
+          this.health.alert(r.alert)
+          break
+        case 'monitoring':
+          if (r.alert) this.health.alert(r.alert)
+          break
+        case 'error':
+          this.health.alert({ at: r.at, category: 'monitoring', severity: r.severity, type: 'ERROR', message: r.message, symbol: null, component: r.component })
+          break
+        case 'indicator':
+        case 'backtest':
+        case 'batch':
+          // Consumed by later capabilities (market state, alerts); counted as received.
+          break
+        default:
+          assertNever(r)
+      }
+    }
+    if (patterns.length === 0) return
+    const res = this.tiers.process(patterns, now)
+    this.counters.patterns += patterns.length
+    this.counters.duplicates += res.duplicates
+    this.counters.belowThreshold += res.belowThreshold
+    this.rateWindow.patterns += res.accepted.length
+    if (res.accepted.length > 0) {
+      this.patternWriter.push(res.accepted)
+      this.hub.publishPatterns(res.accepted)
+    }
+    if (res.confluence.length > 0) {
+      this.confluenceWriter.push(res.confluence)
+      this.hub.publishConfluence(res.confluence)
+    }
+  }
+
+  private onRedisState(state: 'connecting' | 'ready' | 'reconnecting' | 'closed', at: EpochMs, detail: string | null): void {
+    this.health.setRedisState(state, at)
+    if (state === 'ready') {
+      this.wasReady = true
+      if (this.openGap) {
+        this.health.closeGap(this.openGap.gap, at)
+        this.store.closeGap(this.openGap.id, at)
+        this.log('info', `redis: reconnected; no data from ${new Date(this.openGap.gap.from).toISOString()} to ${new Date(at).toISOString()}`)
+        this.openGap = null
+      }
+    } else if ((state === 'reconnecting' || state === 'closed') && this.wasReady && !this.openGap) {
+      // Pub/sub is lossy: everything published from now until we are back is gone. Record it.
+      const reason = detail ?? 'disconnected'
+      const gap = this.health.openGap(at, reason)
+      this.openGap = { gap, id: this.store.openGap(at, reason) }
+      this.log('warn', `redis: ${state} (${reason})`)
+    }
+    this.pushHealth()
+  }
+
+  // ------------------------------------------------------------ requests
+
+  /** Validate and run one request. Never throws. */
+  handle(method: string, params: unknown): Result<unknown> {
+    if (!isRequestName(method)) return fail('unknown_method', `unknown method ${JSON.stringify(method).slice(0, 64)}`)
+    const parsed = requestSchemas[method].safeParse(params ?? {})
+    if (!parsed.success) return zodFailure(parsed.error, `${method} params`)
+    const t0 = performance.now()
+    try {
+      const value = (this.handlers[method] as (p: unknown) => unknown)(parsed.data)
+      const ms = performance.now() - t0
+      if (ms > SLOW_REQUEST_MS) this.log('warn', `slow request ${method}: ${ms.toFixed(1)} ms`)
+      return ok(value)
+    } catch (e) {
+      this.log('error', `${method} failed: ${(e as Error).stack ?? String(e)}`)
+      return fail('internal', `${method} failed: ${(e as Error).message}`)
+    }
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'patterns.query': (q) => this.queryPatterns(q),
+      'patterns.performance': () => this.performance(),
+      'health.get': () => this.healthReport(),
+      'engine.info': () => this.info(),
+    }
+  }
+
+  queryPatterns(q: PatternQueryParsed): PatternQueryResult {
+    const t0 = performance.now()
+    // Read-your-writes: what was pushed must also be queryable.
+    this.patternWriter.flushNow()
+    const patterns = this.store.queryPatterns(q)
+    const last = patterns.length === q.limit ? patterns[patterns.length - 1] : undefined
+    return {
+      patterns,
+      metadata: {
+        tier: q.tier,
+        count: patterns.length,
+        limit: q.limit,
+        responseTimeMs: Math.round((performance.now() - t0) * 1000) / 1000,
+        nextBefore: last ? { detectedAt: last.detectedAt, id: last.id } : null,
+      },
+    }
+  }
+
+  performance(): PerformanceReport {
+    const now = this.now()
+    const tiers = {} as PerformanceReport['tiers']
+    for (const t of TIERS) tiers[t] = this.tiers.metrics[t].report(now, this.tiers.thresholds[t])
+    return { tiers, rejected: this.health.rejectedByReason, confluence: { total: this.tiers.confluenceTotal }, generatedAt: epochMs(now) }
+  }
+
+  healthReport() {
+    return this.health.report(epochMs(this.now()), {
+      ingest: { ...this.counters, eventsPerSecond: this.rateWindow.perSecond },
+      queueDepth: this.deps.source.queueDepth(),
+      storeBacklog: this.patternWriter.backlog,
+    })
+  }
+
+  // ------------------------------------------------------------ subscriptions (from the host)
+
+  onHostMessage(m: HostToEngine): void {
+    switch (m.t) {
+      case 'req':
+        this.deps.post({ t: 'res', cid: m.cid, id: m.id, result: this.handle(m.method, m.params) })
+        return
+      case 'sub': {
+        const err = this.hub.subscribe(m.cid, m.sid, m.topic, m.filter)
+        if (err) this.deps.post({ t: 'suberr', cid: m.cid, sid: m.sid, error: err })
+        else if (m.topic === 'health') this.hub.sendTo(m.cid, m.sid, this.healthReport())
+        return
+      }
+      case 'unsub':
+        this.hub.unsubscribe(m.cid, m.sid)
+        return
+      case 'client-gone':
+        this.hub.clientGone(m.cid)
+        return
+      case 'shutdown':
+        return
+      default:
+        assertNever(m)
+    }
+  }
+
+  // ------------------------------------------------------------ housekeeping
+
+  private tick(): void {
+    const now = this.now()
+    const dt = (now - (this.rateWindow.at || now - HEALTH_PUSH_MS)) / 1000
+    const inst = dt > 0 ? this.rateWindow.patterns / dt : 0
+    this.rateWindow = { at: now, patterns: 0, perSecond: this.rateWindow.perSecond * 0.5 + inst * 0.5 }
+    this.pushHealth()
+  }
+
+  private pushHealth(): void {
+    if (this.hub.hasSubscribers('health')) this.hub.publishLatest('health', this.healthReport())
+  }
+
+  private prune(): void {
+    const cutoff = this.now() - this.deps.config.retentionDays * 24 * 3600_000
+    const r = this.store.prune(epochMs(cutoff))
+    if (r.patterns + r.confluence + r.gaps > 0) this.log('info', `retention: removed ${r.patterns} patterns, ${r.confluence} confluence events, ${r.gaps} gaps older than ${this.deps.config.retentionDays} days`)
+  }
+
+  private log(level: 'info' | 'warn' | 'error', msg: string): void {
+    this.deps.post({ t: 'log', level, msg })
+  }
+
+  /** Drain: stop reading, flush pending writes and pushes, close the database. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    for (const t of this.timers) clearInterval(t)
+    await this.deps.source.stop()
+    if (this.openGap) this.store.closeGap(this.openGap.id, epochMs(this.now()))
+    this.patternWriter.dispose()
+    this.confluenceWriter.dispose()
+    this.hub.flush()
+    this.hub.dispose()
+    this.store.close()
+  }
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`)
+}

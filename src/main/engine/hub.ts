@@ -1,0 +1,179 @@
+/**
+ * Pushes to clients: each subscription carries a filter, so a client gets only
+ * what it asked for; pushes are coalesced per subscription into at most one
+ * message per frame (PUSH_FRAME_MS). Pending data per subscription is bounded.
+ */
+import { PUSH_FRAME_MS, topicDefs, type ContractError, type PatternFilter, type TopicName } from '../../shared/contract'
+import type { ConfluenceEvent, PatternEvent, Tier } from '../../shared/domain'
+import { patternKey } from '../../shared/patterns'
+import type { EngineToHost } from './port'
+
+/** At most this many events wait for one subscription's next frame; older ones are dropped (the client can page them from the store). */
+const MAX_PENDING_PER_SUB = 5000
+
+interface PatternMatcher {
+  tiers: Set<Tier> | null
+  symbols: Set<string> | null
+  confidenceMin: number
+  patternKeys: Set<string> | null
+}
+
+interface Subscription {
+  cid: number
+  sid: number
+  topic: TopicName
+  matcher: PatternMatcher | null
+  symbols: Set<string> | null
+  pending: unknown[] | null
+  latest: unknown
+  hasLatest: boolean
+}
+
+export interface HubStats {
+  subscriptions: number
+  droppedForSlowClients: number
+}
+
+export class PushHub {
+  private readonly subs = new Map<string, Subscription>()
+  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set() }
+  private readonly dirty = new Set<Subscription>()
+  private timer: ReturnType<typeof setTimeout> | null = null
+  droppedForSlowClients = 0
+
+  constructor(private readonly post: (m: EngineToHost) => void) {}
+
+  /** Register (or replace) a subscription; returns an error for a bad topic/filter. */
+  subscribe(cid: number, sid: number, topic: string, filter: unknown): ContractError | null {
+    if (!Object.hasOwn(topicDefs, topic)) return { code: 'bad_request', message: `unknown topic ${JSON.stringify(topic).slice(0, 64)}` }
+    const t = topic as TopicName
+    const parsed = topicDefs[t].filter.safeParse(filter ?? {})
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      return { code: 'bad_request', message: `invalid filter for ${t}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad input'}` }
+    }
+    this.unsubscribe(cid, sid)
+    const f = parsed.data as Record<string, unknown>
+    const sub: Subscription = {
+      cid,
+      sid,
+      topic: t,
+      matcher: t === 'patterns' ? toMatcher(f as PatternFilter) : null,
+      symbols: t === 'confluence' && Array.isArray(f.symbols) && f.symbols.length > 0 ? new Set(f.symbols as string[]) : null,
+      pending: null,
+      latest: undefined,
+      hasLatest: false,
+    }
+    this.subs.set(`${cid}:${sid}`, sub)
+    this.byTopic[t].add(sub)
+    return null
+  }
+
+  unsubscribe(cid: number, sid: number): void {
+    const key = `${cid}:${sid}`
+    const sub = this.subs.get(key)
+    if (!sub) return
+    this.subs.delete(key)
+    this.byTopic[sub.topic].delete(sub)
+    this.dirty.delete(sub)
+  }
+
+  clientGone(cid: number): void {
+    for (const sub of [...this.subs.values()]) if (sub.cid === cid) this.unsubscribe(cid, sub.sid)
+  }
+
+  hasSubscribers(topic: TopicName): boolean {
+    return this.byTopic[topic].size > 0
+  }
+
+  publishPatterns(events: PatternEvent[]): void {
+    if (events.length === 0) return
+    for (const sub of this.byTopic.patterns) {
+      const m = sub.matcher!
+      for (const e of events) if (matches(m, e)) this.append(sub, e)
+    }
+  }
+
+  publishConfluence(events: ConfluenceEvent[]): void {
+    if (events.length === 0) return
+    for (const sub of this.byTopic.confluence) for (const e of events) if (!sub.symbols || sub.symbols.has(e.symbol)) this.append(sub, e)
+  }
+
+  /** Snapshot topics: only the latest value in a frame is sent. */
+  publishLatest(topic: 'health', payload: unknown): void {
+    for (const sub of this.byTopic[topic]) {
+      sub.latest = payload
+      sub.hasLatest = true
+      this.markDirty(sub)
+    }
+  }
+
+  /** Send one snapshot to a single subscription (e.g. right after it subscribes). */
+  sendTo(cid: number, sid: number, payload: unknown): void {
+    const sub = this.subs.get(`${cid}:${sid}`)
+    if (!sub) return
+    sub.latest = payload
+    sub.hasLatest = true
+    this.markDirty(sub)
+  }
+
+  private append(sub: Subscription, item: unknown): void {
+    if (!sub.pending) sub.pending = []
+    sub.pending.push(item)
+    if (sub.pending.length > MAX_PENDING_PER_SUB) {
+      sub.pending.splice(0, sub.pending.length - MAX_PENDING_PER_SUB)
+      this.droppedForSlowClients++
+    }
+    this.markDirty(sub)
+  }
+
+  private markDirty(sub: Subscription): void {
+    this.dirty.add(sub)
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), PUSH_FRAME_MS)
+  }
+
+  flush(): void {
+    this.timer = null
+    for (const sub of this.dirty) {
+      if (topicDefs[sub.topic].merge === 'append') {
+        if (sub.pending && sub.pending.length > 0) this.post({ t: 'push', cid: sub.cid, sid: sub.sid, topic: sub.topic, payload: sub.pending })
+        sub.pending = null
+      } else if (sub.hasLatest) {
+        this.post({ t: 'push', cid: sub.cid, sid: sub.sid, topic: sub.topic, payload: sub.latest })
+        sub.latest = undefined
+        sub.hasLatest = false
+      }
+    }
+    this.dirty.clear()
+  }
+
+  stats(): HubStats {
+    return { subscriptions: this.subs.size, droppedForSlowClients: this.droppedForSlowClients }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.subs.clear()
+    this.dirty.clear()
+    for (const s of Object.values(this.byTopic)) s.clear()
+  }
+}
+
+function toMatcher(f: PatternFilter): PatternMatcher {
+  return {
+    tiers: f.tiers && f.tiers.length > 0 ? new Set(f.tiers) : null,
+    symbols: f.symbols && f.symbols.length > 0 ? new Set(f.symbols) : null,
+    confidenceMin: f.confidenceMin ?? 0,
+    patternKeys: f.patterns && f.patterns.length > 0 ? new Set(f.patterns.map(patternKey)) : null,
+  }
+}
+
+export function matches(m: PatternMatcher, e: PatternEvent): boolean {
+  return (
+    e.confidence >= m.confidenceMin &&
+    (m.tiers === null || m.tiers.has(e.tier)) &&
+    (m.symbols === null || m.symbols.has(e.symbol)) &&
+    (m.patternKeys === null || m.patternKeys.has(e.patternKey))
+  )
+}

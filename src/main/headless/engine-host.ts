@@ -1,0 +1,148 @@
+/**
+ * The host side of the engine worker: starts it, waits for it to be ready,
+ * and routes responses and pushes to the client (cid) they belong to.
+ */
+import type { Worker } from 'node:worker_threads'
+import type { EngineInfo, Result, ServerMessage } from '../../shared/contract'
+import type { EngineConfigInput } from '../engine/config'
+import type { EngineToHost, HostToEngine } from '../engine/port'
+import { startWorker } from '../engine/workers'
+
+export type ClientSink = (msg: ServerMessage) => void
+
+export interface EngineHostOptions {
+  config: EngineConfigInput
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void
+}
+
+/** cid 0 is the host's own client (REST handlers). */
+const INTERNAL_CID = 0
+
+export class EngineHost {
+  private worker: Worker | null = null
+  private readonly clients = new Map<number, ClientSink>()
+  private readonly internal = new Map<number, (r: Result<unknown>) => void>()
+  private nextCid = 1
+  private nextInternalId = 1
+  private stopped: Promise<void> | null = null
+  info: EngineInfo | null = null
+
+  constructor(private readonly opts: EngineHostOptions) {}
+
+  private log(level: 'info' | 'warn' | 'error', msg: string): void {
+    ;(this.opts.log ?? defaultLog)(level, msg)
+  }
+
+  /** Start the engine thread; resolves when it is ready, rejects with its fatal error. */
+  start(): Promise<EngineInfo> {
+    const w = startWorker('engine-worker', { config: this.opts.config }, { name: 'tickstock-engine' })
+    this.worker = w
+    return new Promise((resolve, reject) => {
+      let settled = false
+      w.on('message', (m: EngineToHost) => {
+        switch (m.t) {
+          case 'ready':
+            this.info = m.info
+            settled = true
+            resolve(m.info)
+            return
+          case 'fatal':
+            this.log('error', `engine: ${m.msg}`)
+            if (!settled) {
+              settled = true
+              reject(new Error(m.msg))
+            }
+            return
+          case 'log':
+            this.log(m.level, `engine: ${m.msg}`)
+            return
+          case 'stopped':
+            return
+          case 'res':
+            if (m.cid === INTERNAL_CID) {
+              const cb = this.internal.get(m.id)
+              this.internal.delete(m.id)
+              cb?.(m.result)
+            } else this.clients.get(m.cid)?.({ t: 'res', id: m.id, result: m.result })
+            return
+          case 'push':
+            this.clients.get(m.cid)?.({ t: 'push', sid: m.sid, topic: m.topic, payload: m.payload })
+            return
+          case 'suberr':
+            this.clients.get(m.cid)?.({ t: 'suberr', sid: m.sid, error: m.error })
+            return
+        }
+      })
+      w.on('error', (e) => {
+        this.log('error', `engine thread crashed: ${e.stack ?? e.message}`)
+        if (!settled) {
+          settled = true
+          reject(e)
+        }
+      })
+      w.on('exit', (code) => {
+        if (!settled) {
+          settled = true
+          reject(new Error(`engine thread exited with code ${code} before it was ready`))
+        }
+        for (const cb of this.internal.values()) cb({ ok: false, error: { code: 'unavailable', message: 'engine stopped' } })
+        this.internal.clear()
+      })
+    })
+  }
+
+  private post(m: HostToEngine): void {
+    this.worker?.postMessage(m)
+  }
+
+  /** A request from the host itself (REST). */
+  request(method: string, params: unknown): Promise<Result<unknown>> {
+    if (!this.worker) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'engine is not running' } })
+    const id = this.nextInternalId++
+    return new Promise((resolve) => {
+      this.internal.set(id, resolve)
+      this.post({ t: 'req', cid: INTERNAL_CID, id, method, params })
+    })
+  }
+
+  /** Register a client connection; returns its cid. */
+  connect(sink: ClientSink): number {
+    const cid = this.nextCid++
+    this.clients.set(cid, sink)
+    return cid
+  }
+
+  fromClient(cid: number, m: { t: 'req'; id: number; method: string; params: unknown } | { t: 'sub'; sid: number; topic: string; filter: unknown } | { t: 'unsub'; sid: number }): void {
+    if (!this.clients.has(cid)) return
+    this.post({ ...m, cid } as HostToEngine)
+  }
+
+  disconnect(cid: number): void {
+    if (this.clients.delete(cid)) this.post({ t: 'client-gone', cid })
+  }
+
+  /** Drain and stop the engine thread. */
+  stop(timeoutMs = 10_000): Promise<void> {
+    const w = this.worker
+    if (!w) return Promise.resolve()
+    this.stopped ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.log('warn', 'engine did not stop in time; terminating its thread')
+        void w.terminate().then(() => resolve())
+      }, timeoutMs)
+      w.once('exit', () => {
+        clearTimeout(timer)
+        this.worker = null
+        resolve()
+      })
+      this.post({ t: 'shutdown' })
+    })
+    return this.stopped
+  }
+}
+
+function defaultLog(level: 'info' | 'warn' | 'error', msg: string): void {
+  const line = `[${new Date().toISOString()}] ${level.toUpperCase()} ${msg}`
+  if (level === 'info') console.log(line)
+  else console.error(line)
+}
