@@ -2,18 +2,21 @@
  * Pattern names collide across producer conventions (`DojiPattern`, `Doji`,
  * `doji`; `WeeklyBO`, `Weekly_Breakout`, `WeeklyBreakout`). The key compares
  * them case-insensitively with `_`, `-`, spaces and a trailing `pattern` removed,
- * and folds the known abbreviations.
+ * `&` read as `and`, and folds the known abbreviations.
  */
 
+/** Words that end in `bo` without being a `BO` (breakout) abbreviation. */
+const ENDS_IN_BO_WORD = /(combo|turbo|jumbo|limbo|gumbo|dumbo|mumbo)$/
+
 const ABBREVIATIONS: [RegExp, string][] = [
-  [/bo$/, 'breakout'],
   [/^hs$/, 'headandshoulders'],
   [/^ihs$/, 'inverseheadandshoulders'],
 ]
 
 export function patternKey(name: string): string {
-  let k = name.toLowerCase().replace(/[\s_\-&]+/g, '')
+  let k = name.toLowerCase().replace(/&/g, 'and').replace(/[\s_-]+/g, '')
   if (k.length > 'pattern'.length && k.endsWith('pattern')) k = k.slice(0, -'pattern'.length)
+  if (k.endsWith('bo') && !ENDS_IN_BO_WORD.test(k)) k = `${k.slice(0, -2)}breakout`
   for (const [re, full] of ABBREVIATIONS) if (re.test(k)) k = k.replace(re, full)
   return k
 }

@@ -16,6 +16,7 @@ export type RejectReason =
   | 'missing_symbol'
   | 'bad_symbol'
   | 'missing_pattern'
+  | 'bad_pattern'
   | 'bad_confidence'
   | 'bad_timestamp'
   | 'empty_batch'
@@ -76,6 +77,17 @@ function num(v: unknown): number | null {
 }
 const rejected = (reason: RejectReason, detail: string): NormalizeResult => ({ kind: 'rejected', reason, detail })
 
+/** A short rendering of any value for a reject detail; never throws (BigInt, cycles, undefined). */
+function show(v: unknown, max = 40): string {
+  try {
+    const s = JSON.stringify(v)
+    if (s !== undefined) return s.slice(0, max)
+  } catch {
+    // BigInt or a cycle: fall through to the type name
+  }
+  return typeof v === 'bigint' ? `${v}`.slice(0, max) : `<${typeof v}>`
+}
+
 /** Earliest and latest plausible detection times, relative to now. */
 const MIN_PLAUSIBLE_MS = Date.UTC(2000, 0, 1)
 const MAX_FUTURE_MS = 2 * 24 * 3600_000
@@ -125,6 +137,9 @@ function tierFromTimeframe(tf: string | null): Tier | null {
   return null
 }
 
+/** Longer than any real pattern name; a bound so junk cannot bloat the store and the metrics. */
+const MAX_PATTERN_NAME = 64
+
 const SYMBOL_RE = /^[A-Z0-9][A-Z0-9.\-/^]{0,15}$/
 
 /** What an outer envelope contributes to the body it wraps. */
@@ -141,15 +156,24 @@ interface Context {
 
 const MAX_DEPTH = 4
 
+/** A pattern body with the context its envelopes gave it, or why an element could not be one (kept in batch order). */
+type Unwrapped = { body: Obj; ctx: Context } | Rejection
+
 /** Unwrap envelopes down to pattern bodies (there may be many: batches). */
-function collectBodies(o: Obj, ctx: Context, out: { body: Obj; ctx: Context }[], depth: number): void {
-  if (depth > MAX_DEPTH) return
+function collectBodies(o: Obj, ctx: Context, out: Unwrapped[], depth: number): void {
+  if (depth > MAX_DEPTH) {
+    out.push({ reason: 'bad_shape', detail: `pattern envelopes nested deeper than ${MAX_DEPTH}` })
+    return
+  }
   const type = str(o.type)
   if (Array.isArray(o.patterns)) {
     // streaming_patterns_batch | patterns_batch: elements flat or {detection:{...}}
     const streaming = ctx.streaming || type === 'streaming_patterns_batch'
     const inner: Context = { ...ctx, streaming, timestamp: o.timestamp ?? ctx.timestamp }
-    for (const el of o.patterns) if (isObj(el)) collectBodies(el, inner, out, depth + 1)
+    o.patterns.forEach((el: unknown, i: number) => {
+      if (isObj(el)) collectBodies(el, inner, out, depth + 1)
+      else out.push({ reason: 'not_object', detail: `batch element ${i} is ${Array.isArray(el) ? 'an array' : el === null ? 'null' : typeof el}` })
+    })
     return
   }
   if (isObj(o.detection)) {
@@ -158,7 +182,7 @@ function collectBodies(o: Obj, ctx: Context, out: { body: Obj; ctx: Context }[],
   }
   if (isObj(o.payload) && (str(o.event) || str(o.version))) {
     // daily batch envelope {event, timestamp, source, version, payload}
-    collectBodies(o.payload, { ...ctx, timestamp: ctx.timestamp ?? o.timestamp }, out, depth + 1)
+    collectBodies(o.payload, { ...ctx, timestamp: o.timestamp ?? ctx.timestamp }, out, depth + 1)
     return
   }
   if (isObj(o.data)) {
@@ -219,13 +243,14 @@ function patternFromBody(body: Obj, ctx: Context, now: EpochMs): NormalizedPatte
     return { reason: 'missing_symbol', detail: `pattern ${name} has no symbol` }
   }
   const symbol = rawSymbol.trim().toUpperCase()
-  if (!SYMBOL_RE.test(symbol)) return { reason: 'bad_symbol', detail: `symbol ${JSON.stringify(rawSymbol).slice(0, 40)} is not a ticker` }
+  if (!SYMBOL_RE.test(symbol)) return { reason: 'bad_symbol', detail: `symbol ${show(rawSymbol)} is not a ticker` }
   if (!name) return { reason: 'missing_pattern', detail: `${symbol}: no pattern, pattern_type or pattern_name` }
+  if (name.length > MAX_PATTERN_NAME) return { reason: 'bad_pattern', detail: `${symbol}: pattern name of ${name.length} characters is not a pattern name` }
   const key = patternKey(name)
-  if (!key) return { reason: 'missing_pattern', detail: `${symbol}: pattern name ${JSON.stringify(name)} is empty after normalization` }
+  if (!key) return { reason: 'missing_pattern', detail: `${symbol}: pattern name ${show(name)} is empty after normalization` }
 
   let confidence = num(body.confidence ?? details?.confidence)
-  if (confidence === null) return { reason: 'bad_confidence', detail: `${symbol} ${name}: confidence ${JSON.stringify(body.confidence ?? null)} is not a number` }
+  if (confidence === null) return { reason: 'bad_confidence', detail: `${symbol} ${name}: confidence ${show(body.confidence ?? details?.confidence ?? null)} is not a number` }
   if (confidence < 0 || confidence > 100) return { reason: 'bad_confidence', detail: `${symbol} ${name}: confidence ${confidence} is out of range` }
   if (confidence > 1) confidence = confidence / 100
 
@@ -234,7 +259,7 @@ function patternFromBody(body: Obj, ctx: Context, now: EpochMs): NormalizedPatte
   if (rawTs === undefined || rawTs === null) detectedAt = now
   else {
     const t = parseTimestamp(rawTs)
-    if (t === null) return { reason: 'bad_timestamp', detail: `${symbol} ${name}: timestamp ${JSON.stringify(rawTs).slice(0, 40)} is not a time` }
+    if (t === null) return { reason: 'bad_timestamp', detail: `${symbol} ${name}: timestamp ${show(rawTs)} is not a time` }
     if (t < MIN_PLAUSIBLE_MS || t > now + MAX_FUTURE_MS) return { reason: 'bad_timestamp', detail: `${symbol} ${name}: timestamp ${new Date(t).toISOString()} is implausible` }
     detectedAt = t
   }
@@ -278,7 +303,7 @@ function patternFromBody(body: Obj, ctx: Context, now: EpochMs): NormalizedPatte
 }
 
 function normalizePatterns(o: Obj, channel: string, now: EpochMs): NormalizeResult {
-  const bodies: { body: Obj; ctx: Context }[] = []
+  const bodies: Unwrapped[] = []
   const ctx: Context = {
     channel,
     tier: undefined,
@@ -288,18 +313,19 @@ function normalizePatterns(o: Obj, channel: string, now: EpochMs): NormalizeResu
     timeframe: undefined,
     streaming: channel === STREAMING_PATTERN_CHANNEL || o.type === 'streaming_pattern',
   }
-  collectBodies(o, ctx, bodies, 0)
   const events: NormalizedPattern[] = []
   const rejects: Rejection[] = []
-  for (const { body, ctx: c } of bodies) {
-    const r = patternFromBody(body, c, now)
+  collectBodies(o, ctx, bodies, 0)
+  for (const item of bodies) {
+    const r = 'reason' in item ? item : patternFromBody(item.body, item.ctx, now)
     if ('reason' in r) rejects.push(r)
     else events.push(r)
   }
   if (events.length === 0) {
     if (Array.isArray(o.patterns) && o.patterns.length === 0) return rejected('empty_batch', `${str(o.type) ?? 'batch'} with no patterns`)
     const first = rejects[0]
-    if (rejects.length <= 1 && first) return { kind: 'rejected', ...first }
+    if (!first) return rejected('bad_shape', 'no pattern body found')
+    if (rejects.length === 1) return { kind: 'rejected', ...first }
     return { kind: 'pattern', events, rejected: rejects }
   }
   return { kind: 'pattern', events, rejected: rejects }
@@ -400,7 +426,7 @@ function normalizeCriticalAlert(o: Obj, now: EpochMs): NormalizeResult {
 const MONITORING_TYPES = new Set(['METRIC_UPDATE', 'ALERT_TRIGGERED', 'ALERT_RESOLVED', 'HEALTH_CHECK', 'SYSTEM_STATUS'])
 function normalizeMonitoring(o: Obj, now: EpochMs): NormalizeResult {
   const eventType = str(o.event_type) ?? str(o.type)
-  if (!eventType || !MONITORING_TYPES.has(eventType.toUpperCase())) return rejected('bad_shape', `monitoring event type ${JSON.stringify(eventType)} is unknown`)
+  if (!eventType || !MONITORING_TYPES.has(eventType.toUpperCase())) return rejected('bad_shape', `monitoring event type ${show(eventType)} is unknown`)
   const data = isObj(o.data) ? o.data : {}
   const isAlert = eventType.toUpperCase().startsWith('ALERT_')
   const time = at(o.timestamp, now)
@@ -469,9 +495,9 @@ export function normalize(channel: string, message: string | object, now: EpochM
       return rejected('invalid_json', (e as Error).message.slice(0, 120))
     }
   }
-  if (!isObj(parsed)) return rejected('not_object', `message is ${Array.isArray(parsed) ? 'an array' : typeof parsed}`)
+  if (!isObj(parsed)) return rejected('not_object', `message is ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`)
   const o = parsed
-  if (isTestMessage(o)) return rejected('test_message', `test message ${JSON.stringify(o.test).slice(0, 40)}`)
+  if (isTestMessage(o)) return rejected('test_message', `test message ${show(o.test)}`)
 
   if (PATTERN_CHANNEL_SET.has(channel)) {
     // The detected channel also carries daily-batch envelopes; both go through the pattern path.
