@@ -1,0 +1,151 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DatabaseTooNewError, migrate, openDatabase } from './db'
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations'
+import { PatternStore } from './pattern-store'
+import { makePattern, tempDirs } from './test-support'
+
+const dirs = tempDirs()
+afterEach(() => dirs.cleanup())
+
+const pragma = (db: BetterSqlite3.Database, name: string): unknown => db.pragma(name, { simple: true })
+
+describe('openDatabase', () => {
+  it('migrates an empty file to the latest version with the expected pragmas', () => {
+    const file = path.join(dirs.make(), 'nested', 'deeper', 'tickstock.db')
+    const db = openDatabase(file)
+    try {
+      expect(fs.existsSync(file)).toBe(true)
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
+      expect(LATEST_VERSION).toBe(MIGRATIONS.length)
+      expect(pragma(db, 'journal_mode')).toBe('wal')
+      expect(pragma(db, 'synchronous')).toBe(1) // NORMAL
+      expect(pragma(db, 'foreign_keys')).toBe(1)
+      expect(pragma(db, 'busy_timeout')).toBeGreaterThan(0)
+      const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
+      expect(tables).toEqual(['confluence_events', 'gaps', 'meta', 'pattern_events'])
+      const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
+      expect(indexes).toEqual(['confluence_events_at', 'pattern_events_dedupe', 'pattern_events_feed', 'pattern_events_pattern'])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('keeps data across reopen and does not migrate twice', () => {
+    const file = path.join(dirs.make(), 'tickstock.db')
+    const first = new PatternStore(openDatabase(file))
+    const events = [makePattern(1), makePattern(2, { symbol: 'MSFT' })]
+    expect(first.insertPatterns(events)).toBe(2)
+    first.setMeta('lastCleanShutdown', '1')
+    first.close()
+
+    const db = openDatabase(file)
+    const second = new PatternStore(db)
+    try {
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
+      expect(second.queryPatterns({ tier: 'daily', limit: 10 })).toEqual([...events].reverse())
+      expect(second.getMeta('lastCleanShutdown')).toBe('1')
+      expect(second.maxPatternId()).toBe(2)
+    } finally {
+      second.close()
+    }
+  })
+
+  it('works in memory (journal mode "memory")', () => {
+    const db = openDatabase(':memory:')
+    try {
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
+      expect(pragma(db, 'journal_mode')).toBe('memory')
+    } finally {
+      db.close()
+    }
+  })
+
+  it.each([
+    ['a rollback-journal file', false],
+    ['a WAL file', true],
+  ])('refuses %s from a newer app and leaves it byte-identical', (_label, wal) => {
+    const dir = dirs.make()
+    const file = path.join(dir, 'tickstock.db')
+    const raw = new BetterSqlite3(file)
+    if (wal) raw.pragma('journal_mode = WAL')
+    raw.exec("CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('from a later app')")
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`)
+    raw.close()
+    const before = fs.readFileSync(file)
+    const filesBefore = fs.readdirSync(dir).sort()
+
+    let error: unknown
+    try {
+      openDatabase(file).close()
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(DatabaseTooNewError)
+    const tooNew = error as DatabaseTooNewError
+    expect(tooNew.name).toBe('DatabaseTooNewError')
+    expect(tooNew.version).toBe(LATEST_VERSION + 1)
+    expect(tooNew.supportedVersion).toBe(LATEST_VERSION)
+    expect(tooNew.message).toContain(file)
+    expect(tooNew.message).toContain(`version ${LATEST_VERSION + 1}`)
+    expect(tooNew.message).toContain(`version ${LATEST_VERSION}`)
+    expect(tooNew.message).toContain('nothing was changed')
+
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+    expect(fs.readdirSync(dir).sort()).toEqual(filesBefore)
+  })
+})
+
+describe('migrate', () => {
+  const table = (name: string): Migration['up'] => (db) => db.exec(`CREATE TABLE ${name} (x INTEGER)`)
+  const tableNames = (db: BetterSqlite3.Database): string[] =>
+    db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()
+
+  it('applies only the missing migrations, in order', () => {
+    const db = new BetterSqlite3(':memory:')
+    try {
+      migrate(db, ':memory:', [{ version: 1, name: 'a', up: table('a') }])
+      expect(pragma(db, 'user_version')).toBe(1)
+      migrate(db, ':memory:', [
+        { version: 1, name: 'a', up: table('a') }, // already applied: would throw "table a already exists" if rerun
+        { version: 2, name: 'b', up: table('b') },
+      ])
+      expect(pragma(db, 'user_version')).toBe(2)
+      expect(tableNames(db)).toEqual(['a', 'b'])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('rolls back every step when one migration fails', () => {
+    const db = new BetterSqlite3(':memory:')
+    try {
+      const failing: Migration[] = [
+        { version: 1, name: 'a', up: table('a') },
+        {
+          version: 2,
+          name: 'broken',
+          up: () => {
+            throw new Error('boom')
+          },
+        },
+      ]
+      expect(() => migrate(db, ':memory:', failing)).toThrow('boom')
+      expect(pragma(db, 'user_version')).toBe(0)
+      expect(tableNames(db)).toEqual([])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('rejects a migration list with a hole', () => {
+    const db = new BetterSqlite3(':memory:')
+    try {
+      expect(() => migrate(db, ':memory:', [{ version: 2, name: 'b', up: table('b') }])).toThrow(/out of order/)
+    } finally {
+      db.close()
+    }
+  })
+})

@@ -1,0 +1,105 @@
+/**
+ * Schema migrations, in order. Migration N moves a database from
+ * `user_version` N-1 to N; `openDatabase` applies the missing ones in one
+ * transaction. Never edit a migration that has shipped: add a new one.
+ */
+import type { Database } from './db'
+
+export interface Migration {
+  /** The `user_version` after this migration; consecutive from 1. */
+  readonly version: number
+  readonly name: string
+  up(db: Database): void
+}
+
+/**
+ * Planner statistics for a fresh database, shaped like a busy one (1M events,
+ * 3 tiers, ~5,000 symbols, ~40 patterns). Without any statistics SQLite walks
+ * the newest-first index for a symbol filter and checks every row's symbol,
+ * which means reading most of a tier for a rarely seen symbol. With these
+ * ratios it looks symbols up by (tier, symbol) instead, and keeps the feed
+ * index for the unfiltered feed. `PRAGMA optimize` replaces them with real
+ * statistics once the table size is far from 1M (a 25x difference).
+ */
+const SEED_STATS: [table: string, index: string | null, stat: string][] = [
+  ['pattern_events', null, '1000000'],
+  ['pattern_events', 'pattern_events_dedupe', '1000000 333333 70 1 1'],
+  ['pattern_events', 'pattern_events_feed', '1000000 333333 2 1'],
+  ['pattern_events', 'pattern_events_pattern', '1000000 333333 8000 2'],
+]
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'pattern events, confluence, gaps, meta',
+    up(db) {
+      db.exec(`
+        CREATE TABLE pattern_events (
+          id            INTEGER PRIMARY KEY,  -- engine-assigned, equals PatternEvent.id
+          tier          TEXT    NOT NULL,
+          symbol        TEXT    NOT NULL,
+          pattern       TEXT    NOT NULL,
+          pattern_key   TEXT    NOT NULL,
+          confidence    REAL    NOT NULL,
+          priority      TEXT    NOT NULL,
+          detected_at   INTEGER NOT NULL,     -- epoch ms
+          received_at   INTEGER NOT NULL,
+          expires_at    INTEGER NOT NULL,
+          timeframe     TEXT,
+          price         REAL,
+          change_pct    REAL,
+          rel_volume    REAL,
+          rel_strength  REAL,
+          levels        TEXT    NOT NULL DEFAULT '[]',  -- JSON PatternLevel[]
+          channel       TEXT    NOT NULL,
+          flow_id       TEXT,
+          session_id    TEXT,
+          confluence    TEXT    NOT NULL DEFAULT ''     -- 'daily,combo' or ''
+        );
+        -- A detection re-published by the producer (reconnect, replay) lands on
+        -- the same key and is skipped by the insert. Also serves symbol filters.
+        CREATE UNIQUE INDEX pattern_events_dedupe ON pattern_events (tier, symbol, detected_at, pattern_key);
+        -- Newest-first feed per tier, the before-cursor and retention.
+        CREATE INDEX pattern_events_feed ON pattern_events (tier, detected_at, id);
+        -- Pattern filters; the implicit rowid at the end keeps (detected_at, id) order.
+        CREATE INDEX pattern_events_pattern ON pattern_events (tier, pattern_key, detected_at);
+
+        CREATE TABLE confluence_events (
+          id          INTEGER PRIMARY KEY,
+          symbol      TEXT    NOT NULL,
+          tiers       TEXT    NOT NULL,  -- 'daily,intraday'
+          event_ids   TEXT    NOT NULL,  -- JSON number[]
+          patterns    TEXT    NOT NULL,  -- JSON string[]
+          at          INTEGER NOT NULL,
+          confidence  REAL    NOT NULL
+        );
+        CREATE INDEX confluence_events_at ON confluence_events (at);
+
+        -- Periods without a Redis connection; to_ms stays NULL while disconnected.
+        CREATE TABLE gaps (
+          id       INTEGER PRIMARY KEY,
+          from_ms  INTEGER NOT NULL,
+          to_ms    INTEGER,
+          reason   TEXT    NOT NULL
+        );
+
+        CREATE TABLE meta (
+          key    TEXT PRIMARY KEY,
+          value  TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Creates sqlite_stat1 so the seed statistics below can be written.
+        ANALYZE;
+      `)
+      // ANALYZE of empty tables may leave rows of its own; the seed replaces them.
+      db.prepare('DELETE FROM sqlite_stat1 WHERE tbl = ?').run('pattern_events')
+      const seed = db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)')
+      for (const [table, index, stat] of SEED_STATS) seed.run(table, index, stat)
+      // Statistics are read when the schema loads; reload so this connection uses them.
+      db.exec('ANALYZE sqlite_schema')
+    },
+  },
+]
+
+/** The schema version this build of the app writes. */
+export const LATEST_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version

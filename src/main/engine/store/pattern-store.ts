@@ -1,0 +1,427 @@
+/**
+ * Pattern events, confluence events and connection gaps in SQLite.
+ * Synchronous (better-sqlite3): callers batch writes through a BatchWriter.
+ */
+import type { Statement } from 'better-sqlite3'
+import { TIERS, isTier, type ConfluenceEvent, type EpochMs, type Gap, type PatternEvent, type PatternLevel, type Priority, type Tier } from '../../../shared/domain'
+import type { PatternQueryParsed } from '../../../shared/contract'
+import { patternKey } from '../../../shared/patterns'
+import type { Database } from './db'
+
+export interface PatternStoreOptions {
+  /**
+   * Rows per DELETE statement in `prune`. Each statement is its own short
+   * transaction, so a large retention run never holds the write lock long.
+   */
+  pruneChunkRows?: number
+}
+
+export interface PruneResult {
+  patterns: number
+  confluence: number
+  gaps: number
+}
+
+/** Filtered queries vary in shape (IN lists of different lengths); keep the most recent ones prepared. */
+const QUERY_CACHE_SIZE = 64
+
+const PATTERN_COLUMNS =
+  'id, tier, symbol, pattern, pattern_key, confidence, priority, detected_at, received_at, expires_at, timeframe, ' +
+  'price, change_pct, rel_volume, rel_strength, levels, channel, flow_id, session_id, confluence'
+
+const CONFLUENCE_COLUMNS = 'id, symbol, tiers, event_ids, patterns, at, confidence'
+
+/** Fixed statements whose plans matter; exported for plan tests. */
+export const STORE_SQL = {
+  // The subquery walks pattern_events_feed (tier, detected_at) and stops after
+  // a chunk (stock SQLite has no DELETE ... LIMIT).
+  pruneTier: 'DELETE FROM pattern_events WHERE id IN (SELECT id FROM pattern_events WHERE tier = ? AND detected_at < ? LIMIT ?)',
+  pruneConfluence: 'DELETE FROM confluence_events WHERE id IN (SELECT id FROM confluence_events WHERE at < ? LIMIT ?)',
+  maxPatternId: 'SELECT max(id) FROM pattern_events',
+  maxConfluenceId: 'SELECT max(id) FROM confluence_events',
+  countTier: 'SELECT count(*) FROM pattern_events WHERE tier = ?',
+} as const
+
+interface PatternRow {
+  id: number
+  tier: string
+  symbol: string
+  pattern: string
+  pattern_key: string
+  confidence: number
+  priority: string
+  detected_at: number
+  received_at: number
+  expires_at: number
+  timeframe: string | null
+  price: number | null
+  change_pct: number | null
+  rel_volume: number | null
+  rel_strength: number | null
+  levels: string
+  channel: string
+  flow_id: string | null
+  session_id: string | null
+  confluence: string
+}
+
+/**
+ * A selected row as an array in PATTERN_COLUMNS order. The feed reads rows
+ * with `.raw()`: building an object per row with 20 named keys, only to map
+ * it to a PatternEvent, roughly doubled the cost of a 200-row page.
+ */
+type PatternTuple = [
+  id: number,
+  tier: string,
+  symbol: string,
+  pattern: string,
+  patternKey: string,
+  confidence: number,
+  priority: string,
+  detectedAt: number,
+  receivedAt: number,
+  expiresAt: number,
+  timeframe: string | null,
+  price: number | null,
+  changePct: number | null,
+  relativeVolume: number | null,
+  relativeStrength: number | null,
+  levels: string,
+  channel: string,
+  flowId: string | null,
+  sessionId: string | null,
+  confluence: string,
+]
+
+interface ConfluenceRow {
+  id: number
+  symbol: string
+  tiers: string
+  event_ids: string
+  patterns: string
+  at: number
+  confidence: number
+}
+
+interface GapRow {
+  from_ms: number
+  to_ms: number | null
+  reason: string
+}
+
+export class PatternStore {
+  private readonly pruneChunkRows: number
+  private readonly queryCache = new Map<string, Statement<unknown[], unknown>>()
+
+  private readonly insertPattern: Statement<[PatternRow]>
+  private readonly insertConfluenceRow: Statement<[ConfluenceRow]>
+  private readonly maxPatternIdStmt: Statement<[], number | null>
+  private readonly maxConfluenceIdStmt: Statement<[], number | null>
+  private readonly countAllStmt: Statement<[], number>
+  private readonly countTierStmt: Statement<[Tier], number>
+  private readonly pruneTierStmt: Statement<[Tier, number, number]>
+  private readonly pruneConfluenceStmt: Statement<[number, number]>
+  private readonly pruneGapsStmt: Statement<[number]>
+  private readonly openGapStmt: Statement<[number, string]>
+  private readonly closeGapStmt: Statement<[number, number]>
+  private readonly closeDanglingStmt: Statement<[number]>
+  private readonly recentGapsStmt: Statement<[number], GapRow>
+  private readonly getMetaStmt: Statement<[string], string>
+  private readonly setMetaStmt: Statement<[string, string]>
+
+  private readonly insertPatternsTx: (events: readonly PatternEvent[]) => number
+  private readonly insertConfluenceTx: (events: readonly ConfluenceEvent[]) => void
+
+  constructor(
+    private readonly db: Database,
+    opts: PatternStoreOptions = {},
+  ) {
+    this.pruneChunkRows = opts.pruneChunkRows ?? 10_000
+    if (!Number.isInteger(this.pruneChunkRows) || this.pruneChunkRows < 1) throw new Error('pruneChunkRows must be a positive integer')
+
+    // DO NOTHING is targeted at the dedupe key, rather than OR IGNORE, which
+    // would also silently drop rows breaking other constraints (a reused id,
+    // a NOT NULL): those are bugs and must fail loudly.
+    this.insertPattern = db.prepare(
+      `INSERT INTO pattern_events (${PATTERN_COLUMNS}) VALUES (@id, @tier, @symbol, @pattern, @pattern_key, @confidence, ` +
+        '@priority, @detected_at, @received_at, @expires_at, @timeframe, @price, @change_pct, @rel_volume, @rel_strength, ' +
+        '@levels, @channel, @flow_id, @session_id, @confluence) ' +
+        'ON CONFLICT (tier, symbol, detected_at, pattern_key) DO NOTHING',
+    )
+    this.insertConfluenceRow = db.prepare(
+      `INSERT INTO confluence_events (${CONFLUENCE_COLUMNS}) VALUES (@id, @symbol, @tiers, @event_ids, @patterns, @at, @confidence)`,
+    )
+    this.maxPatternIdStmt = db.prepare<[], number | null>(STORE_SQL.maxPatternId).pluck()
+    this.maxConfluenceIdStmt = db.prepare<[], number | null>(STORE_SQL.maxConfluenceId).pluck()
+    this.countAllStmt = db.prepare<[], number>('SELECT count(*) FROM pattern_events').pluck()
+    this.countTierStmt = db.prepare<[Tier], number>(STORE_SQL.countTier).pluck()
+    this.pruneTierStmt = db.prepare(STORE_SQL.pruneTier)
+    this.pruneConfluenceStmt = db.prepare(STORE_SQL.pruneConfluence)
+    // Open gaps (to_ms NULL) are kept whatever their age: the disconnection is still going on.
+    this.pruneGapsStmt = db.prepare('DELETE FROM gaps WHERE to_ms < ?')
+    this.openGapStmt = db.prepare('INSERT INTO gaps (from_ms, to_ms, reason) VALUES (?, NULL, ?)')
+    this.closeGapStmt = db.prepare('UPDATE gaps SET to_ms = max(from_ms, ?) WHERE id = ? AND to_ms IS NULL')
+    this.closeDanglingStmt = db.prepare('UPDATE gaps SET to_ms = max(from_ms, ?) WHERE to_ms IS NULL')
+    // Gaps are opened in time order, so the rowid order is the time order.
+    this.recentGapsStmt = db.prepare('SELECT from_ms, to_ms, reason FROM gaps ORDER BY id DESC LIMIT ?')
+    this.getMetaStmt = db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck()
+    this.setMetaStmt = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+
+    this.insertPatternsTx = db.transaction((events: readonly PatternEvent[]) => {
+      let inserted = 0
+      for (const e of events) inserted += this.insertPattern.run(toPatternRow(e)).changes
+      return inserted
+    })
+    this.insertConfluenceTx = db.transaction((events: readonly ConfluenceEvent[]) => {
+      for (const e of events) this.insertConfluenceRow.run(toConfluenceRow(e))
+    })
+  }
+
+  /** Highest stored pattern id, 0 when empty: the engine continues its id sequence from here. */
+  maxPatternId(): number {
+    return this.maxPatternIdStmt.get() ?? 0
+  }
+
+  maxConfluenceId(): number {
+    return this.maxConfluenceIdStmt.get() ?? 0
+  }
+
+  /** Insert in one transaction; detections already stored are skipped. Returns the rows actually inserted. */
+  insertPatterns(events: readonly PatternEvent[]): number {
+    return events.length === 0 ? 0 : this.insertPatternsTx(events)
+  }
+
+  insertConfluence(events: readonly ConfluenceEvent[]): void {
+    if (events.length > 0) this.insertConfluenceTx(events)
+  }
+
+  /**
+   * Newest first (detected_at, then id). An empty `symbols` or `patterns`
+   * list means no filter, like an absent one.
+   */
+  queryPatterns(q: PatternQueryParsed): PatternEvent[] {
+    const { sql, params } = buildPatternQuery(q)
+    return (this.cached(sql, true).all(...params) as PatternTuple[]).map(fromPatternTuple)
+  }
+
+  /** Newest first, optionally only for some symbols (empty list: all). */
+  recentConfluence(limit: number, symbols?: readonly string[]): ConfluenceEvent[] {
+    const { sql, params } = buildConfluenceQuery(limit, symbols)
+    return (this.cached(sql).all(...params) as ConfluenceRow[]).map(fromConfluenceRow)
+  }
+
+  /** Record the start of a disconnection; returns the gap's id for `closeGap`. */
+  openGap(fromMs: EpochMs, reason: string): number {
+    return Number(this.openGapStmt.run(fromMs, reason).lastInsertRowid)
+  }
+
+  /** End an open gap; a gap already closed is left as it is. */
+  closeGap(id: number, toMs: EpochMs): void {
+    this.closeGapStmt.run(toMs, id)
+  }
+
+  /** Newest first. */
+  recentGaps(limit: number): Gap[] {
+    return this.recentGapsStmt.all(limit).map((r) => ({ from: r.from_ms as EpochMs, to: r.to_ms as EpochMs | null, reason: r.reason }))
+  }
+
+  /** On startup: close gaps left open by a crash at `atMs` (the last known alive time). Returns how many. */
+  closeDanglingGaps(atMs: EpochMs): number {
+    return this.closeDanglingStmt.run(atMs).changes
+  }
+
+  /**
+   * Retention: delete pattern and confluence events older than `cutoffMs`
+   * and gaps that ended before it, a chunk per statement.
+   */
+  prune(cutoffMs: EpochMs): PruneResult {
+    let patterns = 0
+    for (const tier of TIERS) patterns += this.deleteInChunks((chunk) => this.pruneTierStmt.run(tier, cutoffMs, chunk).changes)
+    const confluence = this.deleteInChunks((chunk) => this.pruneConfluenceStmt.run(cutoffMs, chunk).changes)
+    const gaps = this.pruneGapsStmt.run(cutoffMs).changes
+    return { patterns, confluence, gaps }
+  }
+
+  /** Stored events, in one tier or all. A count walks an index: for status, not per event. */
+  countPatterns(tier?: Tier): number {
+    return tier === undefined ? this.countAllStmt.get()! : this.countTierStmt.get(tier)!
+  }
+
+  getMeta(key: string): string | null {
+    return this.getMetaStmt.get(key) ?? null
+  }
+
+  setMeta(key: string, value: string): void {
+    this.setMetaStmt.run(key, value)
+  }
+
+  /** Refresh planner statistics where useful (cheap), then close the database. */
+  close(): void {
+    if (!this.db.open) return
+    this.queryCache.clear()
+    this.db.pragma('optimize')
+    this.db.close()
+  }
+
+  private deleteInChunks(deleteChunk: (chunk: number) => number): number {
+    let total = 0
+    for (;;) {
+      const n = deleteChunk(this.pruneChunkRows)
+      total += n
+      if (n < this.pruneChunkRows) return total
+    }
+  }
+
+  private cached(sql: string, raw = false): Statement<unknown[], unknown> {
+    const cacheKey = raw ? `raw:${sql}` : sql
+    let stmt = this.queryCache.get(cacheKey)
+    if (stmt) {
+      // Re-insert so the Map's insertion order is least recently used first.
+      this.queryCache.delete(cacheKey)
+    } else {
+      stmt = this.db.prepare(sql).raw(raw)
+      if (this.queryCache.size >= QUERY_CACHE_SIZE) {
+        const oldest = this.queryCache.keys().next()
+        if (!oldest.done) this.queryCache.delete(oldest.value)
+      }
+    }
+    this.queryCache.set(cacheKey, stmt)
+    return stmt
+  }
+}
+
+/**
+ * The SELECT behind `queryPatterns`: values only ever as bound parameters,
+ * the SQL text varies only in the number of placeholders. Exported so tests
+ * can check its query plan.
+ */
+export function buildPatternQuery(q: PatternQueryParsed): { sql: string; params: unknown[] } {
+  const where = ['tier = ?']
+  const params: unknown[] = [q.tier]
+  const symbols = unique(q.symbols ?? [])
+  if (symbols.length > 0) {
+    where.push(`symbol IN (${placeholders(symbols.length)})`)
+    params.push(...symbols)
+  }
+  const keys = unique((q.patterns ?? []).map(patternKey))
+  if (keys.length > 0) {
+    where.push(`pattern_key IN (${placeholders(keys.length)})`)
+    params.push(...keys)
+  }
+  if (q.confidenceMin !== undefined) {
+    where.push('confidence >= ?')
+    params.push(q.confidenceMin)
+  }
+  if (q.since !== undefined) {
+    where.push('detected_at >= ?')
+    params.push(q.since)
+  }
+  if (q.before !== undefined) {
+    // A row value compares lexicographically, and SQLite turns it into a
+    // range on the (..., detected_at, id) index, so paging stays an index walk.
+    where.push('(detected_at, id) < (?, ?)')
+    params.push(q.before.detectedAt, q.before.id)
+  }
+  params.push(q.limit)
+  const sql = `SELECT ${PATTERN_COLUMNS} FROM pattern_events WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id DESC LIMIT ?`
+  return { sql, params }
+}
+
+/** The SELECT behind `recentConfluence`; exported for plan tests. */
+export function buildConfluenceQuery(limit: number, symbols?: readonly string[]): { sql: string; params: unknown[] } {
+  const wanted = unique(symbols ?? [])
+  const filter = wanted.length > 0 ? `WHERE symbol IN (${placeholders(wanted.length)}) ` : ''
+  return {
+    sql: `SELECT ${CONFLUENCE_COLUMNS} FROM confluence_events ${filter}ORDER BY at DESC, id DESC LIMIT ?`,
+    params: [...wanted, limit],
+  }
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ')
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)]
+}
+
+function toPatternRow(e: PatternEvent): PatternRow {
+  return {
+    id: e.id,
+    tier: e.tier,
+    symbol: e.symbol,
+    pattern: e.pattern,
+    pattern_key: e.patternKey,
+    confidence: e.confidence,
+    priority: e.priority,
+    detected_at: e.detectedAt,
+    received_at: e.receivedAt,
+    expires_at: e.expiresAt,
+    timeframe: e.timeframe,
+    price: e.price,
+    change_pct: e.changePct,
+    rel_volume: e.relativeVolume,
+    rel_strength: e.relativeStrength,
+    levels: JSON.stringify(e.levels),
+    channel: e.channel,
+    flow_id: e.flowId,
+    session_id: e.sessionId,
+    confluence: e.confluence.join(','),
+  }
+}
+
+// Rows come from our own schema, written by toPatternRow: the casts restore
+// types that SQLite does not keep (brands, unions, JSON).
+function fromPatternTuple(r: PatternTuple): PatternEvent {
+  const [id, tier, symbol, pattern, patternKey, confidence, priority, detectedAt, receivedAt, expiresAt, timeframe, price, changePct, relativeVolume, relativeStrength, levels, channel, flowId, sessionId, confluence] = r
+  return {
+    id,
+    tier: tier as Tier,
+    symbol,
+    pattern,
+    patternKey,
+    confidence,
+    priority: priority as Priority,
+    detectedAt: detectedAt as EpochMs,
+    receivedAt: receivedAt as EpochMs,
+    expiresAt: expiresAt as EpochMs,
+    timeframe,
+    price,
+    changePct,
+    relativeVolume,
+    relativeStrength,
+    levels: JSON.parse(levels) as PatternLevel[],
+    channel,
+    flowId,
+    sessionId,
+    confluence: splitTiers(confluence),
+  }
+}
+
+function toConfluenceRow(e: ConfluenceEvent): ConfluenceRow {
+  return {
+    id: e.id,
+    symbol: e.symbol,
+    tiers: e.tiers.join(','),
+    event_ids: JSON.stringify(e.eventIds),
+    patterns: JSON.stringify(e.patterns),
+    at: e.at,
+    confidence: e.confidence,
+  }
+}
+
+function fromConfluenceRow(r: ConfluenceRow): ConfluenceEvent {
+  return {
+    id: r.id,
+    symbol: r.symbol,
+    tiers: splitTiers(r.tiers),
+    eventIds: JSON.parse(r.event_ids) as number[],
+    patterns: JSON.parse(r.patterns) as string[],
+    at: r.at as EpochMs,
+    confidence: r.confidence,
+  }
+}
+
+function splitTiers(s: string): Tier[] {
+  return s === '' ? [] : s.split(',').filter(isTier)
+}
