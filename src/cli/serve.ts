@@ -5,7 +5,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { engineConfigSchema, type EngineConfigInput } from '../main/engine/config'
-import { redactUrl } from '../main/engine/health/health-tracker'
+import { redactUrl } from '../shared/redact'
 import { startHeadless } from '../main/headless/server'
 
 export const REPO_ROOT = resolve(__dirname, '..', '..')
@@ -36,9 +36,26 @@ function num(v: string | undefined, flag: string): number | undefined {
   return n
 }
 
+/** parseArgs, with its errors (unknown flag, missing value) as UsageError like every other refusal. */
+const parseFlags: typeof parseArgs = (config) => {
+  try {
+    return parseArgs(config)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
+
+/** The flag that set a config field, so a refusal names what the user typed. */
+const FLAG_FOR_CONFIG_PATH: Record<string, string> = {
+  retentionDays: '--retention-days',
+  confluenceWindowMs: '--confluence-window-min',
+  'demo.rate': '--demo-rate',
+  dataDir: '--data',
+}
+
 /** Build the engine configuration from flags and environment; throws UsageError naming the bad flag. */
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): { config: EngineConfigInput; port: number; host: string; token: string | null } {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: argv,
     options: {
       redis: { type: 'string' },
@@ -63,12 +80,13 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   let redisOptions: Record<string, unknown> = {}
   const optText = values['redis-options'] ?? env.TICKSTOCK_REDIS_OPTIONS
   if (optText) {
+    const source = values['redis-options'] !== undefined ? '--redis-options' : 'TICKSTOCK_REDIS_OPTIONS'
     try {
       const o = JSON.parse(optText) as unknown
       if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new Error('not an object')
       redisOptions = o as Record<string, unknown>
     } catch (e) {
-      throw new UsageError(`--redis-options: not a JSON object (${(e as Error).message})`)
+      throw new UsageError(`${source}: not a JSON object (${(e as Error).message})`)
     }
   }
   const thresholds: Record<string, number> = {}
@@ -89,7 +107,9 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   if (!checked.success) {
     const issue = checked.error.issues[0]!
     const path = issue.path.join('.')
-    const flag = path.startsWith('thresholds.') ? `--threshold-${path.split('.')[1]}` : path === 'retentionDays' ? '--retention-days' : path.startsWith('redis') ? '--redis' : path
+    const flag = path.startsWith('thresholds.')
+      ? `--threshold-${path.split('.')[1]}`
+      : (FLAG_FOR_CONFIG_PATH[path] ?? (path.startsWith('redis.options') ? '--redis-options' : path.startsWith('redis') ? '--redis' : path))
     throw new UsageError(`${flag}: ${issue.message}`)
   }
   const port = num(values.port, 'port') ?? 7420

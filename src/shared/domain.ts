@@ -158,6 +158,8 @@ export interface HealthReport {
   /** Rows waiting to be written to SQLite. */
   storeBacklog: number
   recentAlerts: ProducerAlert[]
+  /** The engine thread's heap and the process's resident set, bytes. */
+  memory: { heapUsedBytes: number; rssBytes: number }
 }
 
 export interface TierPerformance {

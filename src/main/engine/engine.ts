@@ -4,6 +4,7 @@
  * nothing here knows which host it is in.
  */
 import { join } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import {
   fail,
   isRequestName,
@@ -20,7 +21,8 @@ import {
 } from '../../shared/contract'
 import { TIERS, epochMs, type ConfluenceEvent, type EpochMs, type Gap, type NormalizedPattern, type PatternEvent, type PerformanceReport } from '../../shared/domain'
 import type { EngineConfig } from './config'
-import { HealthTracker, redactUrl } from './health/health-tracker'
+import { redactUrl } from '../../shared/redact'
+import { HealthTracker } from './health/health-tracker'
 import { PushHub } from './hub'
 import { normalize } from './ingest/normalize'
 import type { EngineToHost, HostToEngine } from './port'
@@ -260,6 +262,7 @@ export class Engine {
       ingest: { ...this.counters, eventsPerSecond: this.rateWindow.perSecond },
       queueDepth: this.deps.source.queueDepth(),
       storeBacklog: this.patternWriter.backlog,
+      memory: { heapUsedBytes: getHeapStatistics().used_heap_size, rssBytes: process.memoryUsage.rss() },
     })
   }
 

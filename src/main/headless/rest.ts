@@ -44,6 +44,17 @@ function time(q: URLSearchParams, field: string): number | undefined {
   return t
 }
 
+/** The paging cursor: `before` (time) and `before_id` come together, as `metadata.nextBefore` hands them out. */
+function cursor(q: URLSearchParams): { detectedAt: number; id: number } | undefined {
+  const detectedAt = time(q, 'before')
+  const id = number(q, 'before_id')
+  if (detectedAt === undefined && id === undefined) return undefined
+  // One without the other would silently page from the epoch (an empty page) or not page at all.
+  if (detectedAt === undefined) throw new QueryError('before', 'required with before_id (pass both from metadata.nextBefore)')
+  if (id === undefined) throw new QueryError('before_id', 'required with before (pass both from metadata.nextBefore)')
+  return { detectedAt, id }
+}
+
 /** Map `GET path?query` to a contract request, or null when no route matches. */
 export function matchRoute(pathname: string, q: URLSearchParams): RouteMatch | null {
   const m = /^\/api\/patterns\/([a-z_]+)\/?$/.exec(pathname)
@@ -51,7 +62,7 @@ export function matchRoute(pathname: string, q: URLSearchParams): RouteMatch | n
     const what = m[1]!
     if (what === 'performance') return { method: 'patterns.performance', params: {} }
     if (!isTier(what)) return null
-    const before = q.get('before_id') !== null ? { detectedAt: time(q, 'before') ?? 0, id: number(q, 'before_id') ?? 0 } : undefined
+    const before = cursor(q)
     return {
       method: 'patterns.query',
       params: {

@@ -137,7 +137,7 @@ export class HealthTracker {
     this.streaming = next
   }
 
-  report(now: EpochMs, extra: { ingest: HealthReport['ingest']; queueDepth: number; storeBacklog: number }): HealthReport {
+  report(now: EpochMs, extra: { ingest: HealthReport['ingest']; queueDepth: number; storeBacklog: number; memory: HealthReport['memory'] }): HealthReport {
     const ageMs = this.heartbeatAt === null ? null : Math.max(0, now - this.heartbeatAt)
     return {
       mode: this.mode,
@@ -153,6 +153,7 @@ export class HealthTracker {
       queueDepth: extra.queueDepth,
       storeBacklog: extra.storeBacklog,
       recentAlerts: [...this.alerts],
+      memory: extra.memory,
     }
   }
 }
@@ -162,16 +163,5 @@ function safeStringify(o: object): string {
     return JSON.stringify(o)
   } catch {
     return String(o)
-  }
-}
-
-/** Remove any password from a Redis URL before it is shown or logged. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@')
   }
 }
