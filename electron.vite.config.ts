@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'engine-utility': resolve(__dirname, 'src/main/engine-utility.ts'),
           'redis-reader': resolve(__dirname, 'src/main/engine/ingest/redis-reader.worker.ts'),
+          checkpointer: resolve(__dirname, 'src/main/engine/store/checkpointer.worker.ts'),
         },
       },
     },

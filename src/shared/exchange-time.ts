@@ -44,8 +44,28 @@ function closeOnEtDay(year: number, month: number, day: number): number {
   return probe - etOffsetMs(probe)
 }
 
-/** 16:00 New York time on the trading day of `ms`; the next day's close when `ms` is at or after the close. */
+const closeCache = new Map<number, number>()
+const HOUR_MS = 3600_000
+
+/**
+ * 16:00 New York time on the trading day of `ms`; the next day's close when
+ * `ms` is at or after the close. Runs per event (combo expiry) and Intl is
+ * slow, so answers are memoized per hour; the hour that holds the close is
+ * always computed exactly.
+ */
 export function marketCloseAfter(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS)
+  const cached = closeCache.get(hour)
+  if (cached !== undefined && cached - ms >= HOUR_MS) return cached
+  const close = computeCloseAfter(ms)
+  if (close - ms >= HOUR_MS) {
+    if (closeCache.size >= 10_000) closeCache.clear()
+    closeCache.set(hour, close)
+  }
+  return close
+}
+
+function computeCloseAfter(ms: number): number {
   const p = toEt(ms)
   // The offset at `ms` itself is wrong for the close on a DST-change day (before 02:00)
   // and for the next day's close when the change happens overnight: take each day's own.

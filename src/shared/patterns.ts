@@ -13,7 +13,20 @@ const ABBREVIATIONS: [RegExp, string][] = [
   [/^ihs$/, 'inverseheadandshoulders'],
 ]
 
+const memo = new Map<string, string>()
+const MEMO_MAX = 2000
+
+/** Memoized: a few dozen names repeat on every message. */
 export function patternKey(name: string): string {
+  const hit = memo.get(name)
+  if (hit !== undefined) return hit
+  const key = computeKey(name)
+  if (memo.size >= MEMO_MAX) memo.clear()
+  memo.set(name, key)
+  return key
+}
+
+function computeKey(name: string): string {
   let k = name.toLowerCase().replace(/&/g, 'and').replace(/[\s_-]+/g, '')
   if (k.length > 'pattern'.length && k.endsWith('pattern')) k = k.slice(0, -'pattern'.length)
   if (k.endsWith('bo') && !ENDS_IN_BO_WORD.test(k)) k = `${k.slice(0, -2)}breakout`

@@ -29,7 +29,9 @@ import type { EngineToHost, HostToEngine } from './port'
 import { BatchWriter } from './store/batch-writer'
 import { openDatabase } from './store/db'
 import { PatternStore } from './store/pattern-store'
+import { Checkpointer } from './store/checkpointer'
 import { TierProcessor } from './tiers/tier-processor'
+import { DEDUPE_MAX_ENTRIES, DEDUPE_WINDOW_MS } from './ingest/dedupe'
 
 export const ENGINE_VERSION = '0.1.0'
 
@@ -61,6 +63,7 @@ const SLOW_REQUEST_MS = 50
 const HEALTH_PUSH_MS = 1000
 const SWEEP_MS = 60_000
 const RETENTION_MS = 3600_000
+const CHECKPOINT_MS = 2000
 
 export class Engine {
   private readonly now: () => number
@@ -72,6 +75,7 @@ export class Engine {
   private readonly confluenceWriter: BatchWriter<ConfluenceEvent>
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private readonly handlers: Handlers
+  private readonly checkpointer: Checkpointer | null = null
   private openGap: { gap: Gap; id: number } | null = null
   private wasReady = false
   private disposed = false
@@ -82,7 +86,13 @@ export class Engine {
     const { config } = deps
     this.now = deps.now ?? Date.now
     const started = epochMs(this.now())
-    const db = openDatabase(config.dataDir ? join(config.dataDir, 'tickstock.db') : ':memory:', { nativeBinding: config.sqliteNativeBinding })
+    const file = config.dataDir ? join(config.dataDir, 'tickstock.db') : ':memory:'
+    const db = openDatabase(file, { nativeBinding: config.sqliteNativeBinding })
+    if (config.dataDir) {
+      // Checkpoints happen on their own thread, never on this one (see checkpointer.worker.ts).
+      db.pragma('wal_autocheckpoint = 0')
+      this.checkpointer = new Checkpointer({ file, intervalMs: CHECKPOINT_MS, nativeBinding: config.sqliteNativeBinding }, (l, m) => this.log(l, m))
+    }
     this.store = new PatternStore(db)
     this.store.closeDanglingGaps(started)
     this.tiers = new TierProcessor({
@@ -92,6 +102,8 @@ export class Engine {
       nextPatternId: this.store.maxPatternId() + 1,
       nextConfluenceId: this.store.maxConfluenceId() + 1,
     })
+    // A detection re-published across a restart must still be recognised.
+    this.tiers.seedSeen(this.store.recentDetections(epochMs(started - DEDUPE_WINDOW_MS), DEDUPE_MAX_ENTRIES), started)
     this.health = new HealthTracker(config.redis ? 'live' : 'demo', config.redis ? redactUrl(config.redis.url) : null, started)
     for (const g of this.store.recentGaps(20).reverse()) this.health.gaps.push(g)
     this.hub = new PushHub(deps.post)
@@ -327,6 +339,7 @@ export class Engine {
     this.confluenceWriter.dispose()
     this.hub.flush()
     this.hub.dispose()
+    await this.checkpointer?.stop()
     this.store.close()
   }
 }

@@ -14,6 +14,7 @@ declare const __TICKSTOCK_BUILT__: boolean | undefined
 const ENTRIES = {
   'redis-reader': { src: 'engine/ingest/redis-reader.worker.ts', built: 'redis-reader.js' },
   'engine-worker': { src: 'headless/engine-worker.ts', built: 'engine-worker.js' },
+  checkpointer: { src: 'engine/store/checkpointer.worker.ts', built: 'checkpointer.js' },
 } as const
 export type WorkerName = keyof typeof ENTRIES
 

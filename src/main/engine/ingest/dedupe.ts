@@ -10,15 +10,19 @@
 import type { NormalizedPattern } from '../../../shared/domain'
 
 export function detectionKey(e: Pick<NormalizedPattern, 'symbol' | 'patternKey' | 'tier' | 'detectedAt'>): string {
-  return `${e.tier}|${e.symbol}|${e.patternKey}|${Math.floor(e.detectedAt / 1000)}`
+  // Short keys hash faster; the tier's initial is unique (d/i/c).
+  return `${e.tier[0]}${e.symbol}|${e.patternKey}|${Math.floor(e.detectedAt / 1000)}`
 }
+
+export const DEDUPE_WINDOW_MS = 30 * 60_000
+export const DEDUPE_MAX_ENTRIES = 100_000
 
 export class Deduper {
   private readonly seen = new Map<string, number>()
 
   constructor(
-    private readonly windowMs = 30 * 60_000,
-    private readonly maxEntries = 250_000,
+    private readonly windowMs = DEDUPE_WINDOW_MS,
+    private readonly maxEntries = DEDUPE_MAX_ENTRIES,
   ) {}
 
   /** True the first time a detection is seen within the window. */

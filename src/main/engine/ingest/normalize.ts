@@ -205,21 +205,28 @@ function collectBodies(o: Obj, ctx: Context, out: Unwrapped[], depth: number): v
   out.push({ body: o, ctx })
 }
 
+const LEVEL_FIELDS: [key: string, type: string][] = [
+  ['entry_price', 'entry'],
+  ['stop_loss', 'stop'],
+  ['target_price', 'target'],
+  ['support', 'support'],
+  ['resistance', 'resistance'],
+]
+/** Shared by every event without levels (most of them); never mutated. */
+const NO_LEVELS: PatternLevel[] = Object.freeze([]) as unknown as PatternLevel[]
+
+/** Named levels from the first of pattern_data / body / details that has any, plus a levels[] list. No closures: this runs per event. */
 function levelsFrom(body: Obj, details: Obj | null): PatternLevel[] {
-  const levels: PatternLevel[] = []
+  let levels: PatternLevel[] | null = null
   const pd = isObj(body.pattern_data) ? body.pattern_data : details && isObj(details.pattern_data) ? details.pattern_data : null
-  const pick = (src: Obj | null, key: string, type: string): void => {
-    const v = src ? num(src[key]) : null
-    if (v !== null) levels.push({ type, value: v })
-  }
-  for (const src of [pd, body, details]) {
+  for (let i = 0; i < 3 && levels === null; i++) {
+    const src = i === 0 ? pd : i === 1 ? body : details
     if (!src) continue
-    pick(src, 'entry_price', 'entry')
-    pick(src, 'stop_loss', 'stop')
-    pick(src, 'target_price', 'target')
-    pick(src, 'support', 'support')
-    pick(src, 'resistance', 'resistance')
-    if (levels.length > 0) break
+    for (const [key, type] of LEVEL_FIELDS) {
+      if (src[key] === undefined) continue
+      const v = num(src[key])
+      if (v !== null) (levels ??= []).push({ type, value: v })
+    }
   }
   const list = Array.isArray(body.levels) ? body.levels : details && Array.isArray(details.levels) ? details.levels : null
   if (list) {
@@ -227,10 +234,10 @@ function levelsFrom(body: Obj, details: Obj | null): PatternLevel[] {
       if (!isObj(l)) continue
       const value = num(l.value ?? l.price)
       const type = str(l.type) ?? str(l.kind) ?? 'level'
-      if (value !== null) levels.push({ type: type.toLowerCase(), value })
+      if (value !== null) (levels ??= []).push({ type: type.toLowerCase(), value })
     }
   }
-  return levels
+  return levels ?? NO_LEVELS
 }
 
 function patternFromBody(body: Obj, ctx: Context, now: EpochMs): NormalizedPattern | Rejection {

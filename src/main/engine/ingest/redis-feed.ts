@@ -19,7 +19,7 @@ export class RedisFeed implements FeedSource {
 
   constructor(
     private readonly redis: RedisConfig,
-    private readonly heartbeatIntervalMs = 5000,
+    private readonly heartbeatIntervalMs = 2000,
   ) {}
 
   start(sink: FeedSink): void {

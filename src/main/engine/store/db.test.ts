@@ -27,7 +27,7 @@ describe('openDatabase', () => {
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
       expect(tables).toEqual(['confluence_events', 'gaps', 'meta', 'pattern_events'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
-      expect(indexes).toEqual(['confluence_events_at', 'pattern_events_dedupe', 'pattern_events_feed', 'pattern_events_pattern'])
+      expect(indexes).toEqual(['confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
     } finally {
       db.close()
     }

@@ -17,13 +17,13 @@ export interface Migration {
  * 3 tiers, ~5,000 symbols, ~40 patterns). Without any statistics SQLite walks
  * the newest-first index for a symbol filter and checks every row's symbol,
  * which means reading most of a tier for a rarely seen symbol. With these
- * ratios it looks symbols up by (tier, symbol) instead, and keeps the feed
+ * ratios it looks symbols up by (symbol, detected_at) instead, and keeps the feed
  * index for the unfiltered feed. `PRAGMA optimize` replaces them with real
  * statistics once the table size is far from 1M (a 25x difference).
  */
 const SEED_STATS: [table: string, index: string | null, stat: string][] = [
   ['pattern_events', null, '1000000'],
-  ['pattern_events', 'pattern_events_dedupe', '1000000 333333 70 1 1'],
+  ['pattern_events', 'pattern_events_symbol', '1000000 200 1'],
   ['pattern_events', 'pattern_events_feed', '1000000 333333 2 1'],
   ['pattern_events', 'pattern_events_pattern', '1000000 333333 8000 2'],
 ]
@@ -56,9 +56,12 @@ export const MIGRATIONS: readonly Migration[] = [
           session_id    TEXT,
           confluence    TEXT    NOT NULL DEFAULT ''     -- 'daily,combo' or ''
         );
-        -- A detection re-published by the producer (reconnect, replay) lands on
-        -- the same key and is skipped by the insert. Also serves symbol filters.
-        CREATE UNIQUE INDEX pattern_events_dedupe ON pattern_events (tier, symbol, detected_at, pattern_key);
+        -- Every index costs each insert at ingest rate, so there are three.
+        -- Duplicates are removed before the store (the engine's deduper, seeded
+        -- from recent rows at start-up): a unique index on the detection key
+        -- would double the cost of every insert.
+        -- A symbol across tiers (charts, linked panels) and symbol filters.
+        CREATE INDEX pattern_events_symbol ON pattern_events (symbol, detected_at);
         -- Newest-first feed per tier, the before-cursor and retention.
         CREATE INDEX pattern_events_feed ON pattern_events (tier, detected_at, id);
         -- Pattern filters; the implicit rowid at the end keeps (detected_at, id) order.

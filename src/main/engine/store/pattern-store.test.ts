@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { patternQuerySchema, type PatternQuery, type PatternQueryParsed } from '../../../shared/contract'
-import { TIERS, type EpochMs, type PatternEvent } from '../../../shared/domain'
+import { TIERS, epochMs, type EpochMs, type PatternEvent } from '../../../shared/domain'
 import { patternKey } from '../../../shared/patterns'
 import { openDatabase, type Database } from './db'
 import { buildConfluenceQuery, buildPatternQuery, PatternStore, STORE_SQL } from './pattern-store'
@@ -120,14 +120,15 @@ describe('PatternStore: patterns', () => {
     expect(store.insertPatterns([])).toBe(0)
   })
 
-  it('ignores re-published detections, within a batch and across batches', () => {
-    const a = makePattern(1)
-    // Same (tier, symbol, detected_at, key), spelled differently, new engine id.
-    const again = makePattern(2, { pattern: 'DojiPattern', patternKey: 'doji', detectedAt: a.detectedAt })
-    expect(store.insertPatterns([a, again, makePattern(3)])).toBe(2)
-    expect(store.insertPatterns([a, makePattern(3)])).toBe(0)
-    expect(store.countPatterns()).toBe(2)
-    expect(store.queryPatterns(q({ tier: 'daily' })).map((e) => e.id)).toEqual([3, 1])
+  it('hands back recent detection keys, newest first, for seeding the deduper', () => {
+    const events = [makePattern(1), makePattern(2, { tier: 'intraday' }), makePattern(3, { tier: 'combo' })]
+    store.insertPatterns(events)
+    const keys = store.recentDetections(epochMs(0), 10)
+    expect(keys).toHaveLength(3)
+    expect(keys.map((k) => k.detectedAt)).toEqual([...keys.map((k) => k.detectedAt)].sort((a, b) => b - a))
+    expect(keys).toContainEqual({ tier: 'intraday', symbol: events[1]!.symbol, patternKey: events[1]!.patternKey, detectedAt: events[1]!.detectedAt })
+    expect(store.recentDetections(epochMs(0), 2)).toHaveLength(2)
+    expect(store.recentDetections(epochMs(Math.max(...events.map((e) => e.detectedAt)) + 1), 10)).toEqual([])
   })
 
   it('rejects a reused id (a bug, not a duplicate) and rolls the whole batch back', () => {
@@ -349,12 +350,16 @@ describe('query plans of the hot queries', () => {
 
   it('walk the intended indexes on a new database (seeded statistics)', () => {
     assertIndexPlans()
-    // Symbols are looked up by (tier, symbol); only their few rows get sorted.
+    // Symbols are looked up by (symbol, detected_at); only their few rows get sorted.
     for (const symbols of [['AAPL'], ['AAPL', 'MSFT', 'NVDA']]) {
       const p = planOf({ tier: 'daily', symbols, before: cursor })
-      expect(p).toMatch(/^SEARCH pattern_events USING INDEX pattern_events_dedupe \(tier=\? AND symbol=\? AND detected_at<\?\)/)
+      expect(p).toMatch(/^SEARCH pattern_events USING INDEX pattern_events_symbol \(symbol=\? AND detected_at<\?\)/)
       expect(p).not.toMatch(/SCAN pattern_events/)
     }
+    // Seeding the deduper walks the feed index of each tier.
+    const seed = plan(STORE_SQL.recentDetections, [T0, T0, T0, 1000])
+    expect(seed).toContain('pattern_events_feed (tier=? AND detected_at>?)')
+    expect(seed).not.toMatch(/SCAN pattern_events/)
   })
 
   it('keep the feed and pattern indexes without any statistics', () => {

@@ -38,32 +38,36 @@ export const STORE_SQL = {
   pruneTier: 'DELETE FROM pattern_events WHERE id IN (SELECT id FROM pattern_events WHERE tier = ? AND detected_at < ? LIMIT ?)',
   pruneConfluence: 'DELETE FROM confluence_events WHERE id IN (SELECT id FROM confluence_events WHERE at < ? LIMIT ?)',
   maxPatternId: 'SELECT max(id) FROM pattern_events',
+  // One index range per tier (the feed index), merged: no scan of the table.
+  recentDetections:
+    "SELECT tier, symbol, pattern_key, detected_at FROM (SELECT * FROM pattern_events WHERE tier = 'daily' AND detected_at >= ? UNION ALL SELECT * FROM pattern_events WHERE tier = 'intraday' AND detected_at >= ? UNION ALL SELECT * FROM pattern_events WHERE tier = 'combo' AND detected_at >= ?) ORDER BY detected_at DESC LIMIT ?",
   maxConfluenceId: 'SELECT max(id) FROM confluence_events',
   countTier: 'SELECT count(*) FROM pattern_events WHERE tier = ?',
 } as const
 
-interface PatternRow {
-  id: number
-  tier: string
-  symbol: string
-  pattern: string
-  pattern_key: string
-  confidence: number
-  priority: string
-  detected_at: number
-  received_at: number
-  expires_at: number
-  timeframe: string | null
-  price: number | null
-  change_pct: number | null
-  rel_volume: number | null
-  rel_strength: number | null
-  levels: string
-  channel: string
-  flow_id: string | null
-  session_id: string | null
-  confluence: string
-}
+/** Insert arguments in PATTERN_COLUMNS order. */
+type PatternArgs = [
+  id: number,
+  tier: string,
+  symbol: string,
+  pattern: string,
+  patternKey: string,
+  confidence: number,
+  priority: string,
+  detectedAt: number,
+  receivedAt: number,
+  expiresAt: number,
+  timeframe: string | null,
+  price: number | null,
+  changePct: number | null,
+  relVolume: number | null,
+  relStrength: number | null,
+  levels: string,
+  channel: string,
+  flowId: string | null,
+  sessionId: string | null,
+  confluence: string,
+]
 
 /**
  * A selected row as an array in PATTERN_COLUMNS order. The feed reads rows
@@ -113,7 +117,7 @@ export class PatternStore {
   private readonly pruneChunkRows: number
   private readonly queryCache = new Map<string, Statement<unknown[], unknown>>()
 
-  private readonly insertPattern: Statement<[PatternRow]>
+  private readonly insertPattern: Statement<PatternArgs>
   private readonly insertConfluenceRow: Statement<[ConfluenceRow]>
   private readonly maxPatternIdStmt: Statement<[], number | null>
   private readonly maxConfluenceIdStmt: Statement<[], number | null>
@@ -129,6 +133,7 @@ export class PatternStore {
   private readonly getMetaStmt: Statement<[string], string>
   private readonly setMetaStmt: Statement<[string, string]>
 
+  private readonly recentDetectionsStmt: Statement<[number, number, number, number], [string, string, string, number]>
   private readonly insertPatternsTx: (events: readonly PatternEvent[]) => number
   private readonly insertConfluenceTx: (events: readonly ConfluenceEvent[]) => void
 
@@ -139,18 +144,14 @@ export class PatternStore {
     this.pruneChunkRows = opts.pruneChunkRows ?? 10_000
     if (!Number.isInteger(this.pruneChunkRows) || this.pruneChunkRows < 1) throw new Error('pruneChunkRows must be a positive integer')
 
-    // DO NOTHING is targeted at the dedupe key, rather than OR IGNORE, which
-    // would also silently drop rows breaking other constraints (a reused id,
-    // a NOT NULL): those are bugs and must fail loudly.
-    this.insertPattern = db.prepare(
-      `INSERT INTO pattern_events (${PATTERN_COLUMNS}) VALUES (@id, @tier, @symbol, @pattern, @pattern_key, @confidence, ` +
-        '@priority, @detected_at, @received_at, @expires_at, @timeframe, @price, @change_pct, @rel_volume, @rel_strength, ' +
-        '@levels, @channel, @flow_id, @session_id, @confluence) ' +
-        'ON CONFLICT (tier, symbol, detected_at, pattern_key) DO NOTHING',
-    )
+    // A plain INSERT: duplicates never get here (the engine dedupes), and a
+    // broken constraint (a reused id) is a bug that must fail loudly.
+    // Positional parameters: binding by name costs a lookup per column per row.
+    this.insertPattern = db.prepare(`INSERT INTO pattern_events (${PATTERN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.insertConfluenceRow = db.prepare(
       `INSERT INTO confluence_events (${CONFLUENCE_COLUMNS}) VALUES (@id, @symbol, @tiers, @event_ids, @patterns, @at, @confidence)`,
     )
+    this.recentDetectionsStmt = db.prepare<[number, number, number, number], [string, string, string, number]>(STORE_SQL.recentDetections).raw()
     this.maxPatternIdStmt = db.prepare<[], number | null>(STORE_SQL.maxPatternId).pluck()
     this.maxConfluenceIdStmt = db.prepare<[], number | null>(STORE_SQL.maxConfluenceId).pluck()
     this.countAllStmt = db.prepare<[], number>('SELECT count(*) FROM pattern_events').pluck()
@@ -169,7 +170,31 @@ export class PatternStore {
 
     this.insertPatternsTx = db.transaction((events: readonly PatternEvent[]) => {
       let inserted = 0
-      for (const e of events) inserted += this.insertPattern.run(toPatternRow(e)).changes
+      const stmt = this.insertPattern
+      for (const e of events) {
+        inserted += stmt.run(
+          e.id,
+          e.tier,
+          e.symbol,
+          e.pattern,
+          e.patternKey,
+          e.confidence,
+          e.priority,
+          e.detectedAt,
+          e.receivedAt,
+          e.expiresAt,
+          e.timeframe,
+          e.price,
+          e.changePct,
+          e.relativeVolume,
+          e.relativeStrength,
+          e.levels.length === 0 ? '[]' : JSON.stringify(e.levels),
+          e.channel,
+          e.flowId,
+          e.sessionId,
+          e.confluence.length === 0 ? '' : e.confluence.join(','),
+        ).changes
+      }
       return inserted
     })
     this.insertConfluenceTx = db.transaction((events: readonly ConfluenceEvent[]) => {
@@ -186,7 +211,7 @@ export class PatternStore {
     return this.maxConfluenceIdStmt.get() ?? 0
   }
 
-  /** Insert in one transaction; detections already stored are skipped. Returns the rows actually inserted. */
+  /** Insert in one transaction (all or nothing). Returns the rows inserted. */
   insertPatterns(events: readonly PatternEvent[]): number {
     return events.length === 0 ? 0 : this.insertPatternsTx(events)
   }
@@ -223,6 +248,15 @@ export class PatternStore {
   /** Newest first. */
   recentGaps(limit: number): Gap[] {
     return this.recentGapsStmt.all(limit).map((r) => ({ from: r.from_ms as EpochMs, to: r.to_ms as EpochMs | null, reason: r.reason }))
+  }
+
+  /**
+   * Detection keys of the rows detected since `sinceMs` (newest first, at most
+   * `limit`): the engine seeds its deduper with them at start-up, so a
+   * detection re-published across a restart is still recognised.
+   */
+  recentDetections(sinceMs: EpochMs, limit: number): Pick<PatternEvent, 'tier' | 'symbol' | 'patternKey' | 'detectedAt'>[] {
+    return this.recentDetectionsStmt.all(sinceMs, sinceMs, sinceMs, limit).map(([tier, symbol, patternKey, detectedAt]) => ({ tier: tier as Tier, symbol, patternKey, detectedAt: detectedAt as EpochMs }))
   }
 
   /** On startup: close gaps left open by a crash at `atMs` (the last known alive time). Returns how many. */
@@ -345,32 +379,7 @@ function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)]
 }
 
-function toPatternRow(e: PatternEvent): PatternRow {
-  return {
-    id: e.id,
-    tier: e.tier,
-    symbol: e.symbol,
-    pattern: e.pattern,
-    pattern_key: e.patternKey,
-    confidence: e.confidence,
-    priority: e.priority,
-    detected_at: e.detectedAt,
-    received_at: e.receivedAt,
-    expires_at: e.expiresAt,
-    timeframe: e.timeframe,
-    price: e.price,
-    change_pct: e.changePct,
-    rel_volume: e.relativeVolume,
-    rel_strength: e.relativeStrength,
-    levels: JSON.stringify(e.levels),
-    channel: e.channel,
-    flow_id: e.flowId,
-    session_id: e.sessionId,
-    confluence: e.confluence.join(','),
-  }
-}
-
-// Rows come from our own schema, written by toPatternRow: the casts restore
+// Rows come from our own schema, written by insertPatterns: the casts restore
 // types that SQLite does not keep (brands, unions, JSON).
 function fromPatternTuple(r: PatternTuple): PatternEvent {
   const [id, tier, symbol, pattern, patternKey, confidence, priority, detectedAt, receivedAt, expiresAt, timeframe, price, changePct, relativeVolume, relativeStrength, levels, channel, flowId, sessionId, confluence] = r

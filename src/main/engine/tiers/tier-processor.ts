@@ -41,6 +41,8 @@ interface SymbolHits {
 }
 
 const MAX_TRACKED_SYMBOLS = 50_000
+/** Shared by every event without confluence (most of them); never mutated. */
+const NO_TIERS: Tier[] = Object.freeze([]) as unknown as Tier[]
 
 export class TierProcessor {
   readonly metrics: Record<Tier, TierMetrics> = { daily: new TierMetrics('daily'), intraday: new TierMetrics('intraday'), combo: new TierMetrics('combo') }
@@ -63,6 +65,11 @@ export class TierProcessor {
     this.opts = { ...this.opts, thresholds: t }
   }
 
+  /** Mark detections as already seen (those stored before a restart). */
+  seedSeen(keys: Pick<NormalizedPattern, 'symbol' | 'patternKey' | 'tier' | 'detectedAt'>[], now: number): void {
+    for (const k of keys) this.dedupe.firstSighting(k, now)
+  }
+
   process(batch: NormalizedPattern[], now: EpochMs): TierBatchResult {
     const accepted: PatternEvent[] = []
     const confluence: ConfluenceEvent[] = []
@@ -78,13 +85,13 @@ export class TierProcessor {
         this.metrics[n.tier].belowThreshold++
         continue
       }
-      const e: PatternEvent = {
-        ...n,
-        id: this.nextId++,
-        receivedAt: now,
-        expiresAt: n.expiresAt ?? this.defaultExpiry(n.tier, n.detectedAt),
-        confluence: [],
-      }
+      // Takes ownership of the normalized object and completes it in place:
+      // this runs for every event at ingest rate, and a copy per event shows in GC time.
+      const e = n as unknown as PatternEvent
+      e.id = this.nextId++
+      e.receivedAt = now
+      e.expiresAt = n.expiresAt ?? this.defaultExpiry(n.tier, n.detectedAt)
+      e.confluence = NO_TIERS
       const c = this.trackConfluence(e)
       if (c) confluence.push(c)
       this.metrics[e.tier].record(e)
@@ -113,15 +120,25 @@ export class TierProcessor {
       this.hits.set(e.symbol, h)
     }
     const prev = h[e.tier]
-    if (!prev || prev.at <= e.detectedAt) h[e.tier] = { at: e.detectedAt, id: e.id, pattern: e.pattern, confidence: e.confidence }
+    if (!prev) h[e.tier] = { at: e.detectedAt, id: e.id, pattern: e.pattern, confidence: e.confidence }
+    else if (prev.at <= e.detectedAt) {
+      prev.at = e.detectedAt
+      prev.id = e.id
+      prev.pattern = e.pattern
+      prev.confidence = e.confidence
+    }
     const window = this.opts.confluenceWindowMs
-    const inWindow: Tier[] = []
+    let count = 0
     for (const t of TIERS) {
       const hit = h[t]
-      if (hit && Math.abs(e.detectedAt - hit.at) <= window) inWindow.push(t)
+      if (hit && Math.abs(e.detectedAt - hit.at) <= window) count++
     }
+    if (count < 2) return null
+    const inWindow = TIERS.filter((t) => {
+      const hit = h[t]
+      return hit !== null && Math.abs(e.detectedAt - hit.at) <= window
+    })
     e.confluence = inWindow.filter((t) => t !== e.tier)
-    if (inWindow.length < 2) return null
     const key = inWindow.join(',')
     // Emit when the confluence is new (not a subset of the last one) or the last one has aged out of the window.
     const fresh = e.detectedAt - h.lastEmittedAt > window
