@@ -15,7 +15,7 @@ export function conditions(extra: Record<string, unknown> = {}): Record<string, 
 export const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d
 
 /** Run bench/publisher.ts in its own process (so it never shares an event loop with what is measured). */
-export function publish(args: { mode: 'raw' | 'pipeline' | 'paced'; url: string; count?: number; rate?: number; seconds?: number; seed: number; symbols?: number }): Promise<{ published: number; ms: number }> {
+export function publish(args: { mode: 'raw' | 'pipeline' | 'paced' | 'latency'; url: string; count?: number; rate?: number; seconds?: number; seed: number; symbols?: number }): Promise<{ published: number; ms: number }> {
   const argv = [join(__dirname, 'publisher.ts'), args.mode, args.url, String(args.seed), String(args.count ?? 0), String(args.rate ?? 0), String(args.seconds ?? 0), String(args.symbols ?? 500)]
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] })

@@ -4,6 +4,10 @@
  *   raw:       publisher.ts raw URL SEED COUNT 0 0 SYMBOLS        RESP written straight to a socket: faster than any subscriber
  *   pipeline:  publisher.ts pipeline URL SEED COUNT 0 0 SYMBOLS   ioredis, pipelined, flat out: a real client library at full speed
  *   paced:     publisher.ts paced URL SEED 0 RATE SECONDS SYMBOLS
+ *   latency:   publisher.ts latency URL SEED 0 RATE SECONDS SYMBOLS
+ *              streaming detections stamped with their publish time (ms), for
+ *              publish -> client latency; (symbol, pattern) pairs rotate so no
+ *              two in the same second are duplicates of each other
  * Paced messages carry their publish time as the detection time (2 ms ticks).
  */
 import { connect } from 'node:net'
@@ -98,12 +102,47 @@ async function paced(redis: Redis): Promise<number> {
   return published
 }
 
+const LATENCY_PATTERNS = ['Doji', 'Hammer', 'HangingMan', 'ShootingStar', 'BullishEngulfing', 'BearishEngulfing', 'Harami', 'MorningStar', 'EveningStar', 'ThreeWhiteSoldiers', 'ThreeBlackCrows', 'PiercingLine', 'DarkCloudCover', 'DoubleBottom', 'MACrossover', 'HighOfDay', 'LowOfDay', 'TrendingUp', 'TrendingDown', 'MinuteTrend', 'MomentumSpike', 'Day1Breakout', 'SRBreakout', 'BullFlag', 'Triangle', 'VolumeSpike', 'IntradayGap', 'GapFill', 'VWAP_Break', 'SwingHighLow', 'PriceChange']
+
+async function latency(redis: Redis): Promise<number> {
+  const start = Date.now()
+  const end = start + seconds * 1000
+  let sent = 0
+  let pair = seed
+  const pairs = symbols * LATENCY_PATTERNS.length
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = Date.now()
+      if (now >= end) return resolve()
+      const due = Math.floor(((now - start) / 1000) * rate) - sent
+      if (due > 0) {
+        const p = redis.pipeline()
+        for (let i = 0; i < due; i++) {
+          const k = pair++ % pairs
+          const sym = `S${k % symbols}`
+          const pat = LATENCY_PATTERNS[Math.floor(k / symbols)]!
+          const price = (50 + (k % 97)).toFixed(2)
+          p.publish(
+            'tickstock:patterns:streaming',
+            `{"type":"streaming_pattern","detection":{"pattern":"${pat}","symbol":"${sym}","confidence":0.85,"timestamp":${Date.now() / 1000},"timeframe":"1min","bar_data":{"open":${price},"high":${price},"low":${price},"close":${price},"volume":12000},"metadata":{"session_id":"bench"}}}`,
+          )
+        }
+        sent += due
+        void p.exec()
+      }
+      setTimeout(tick, 1)
+    }
+    tick()
+  })
+  return sent
+}
+
 async function main(): Promise<void> {
   const redis = new Redis(url!, { maxRetriesPerRequest: null })
   // Messages are generated before the clock starts, so only publishing is timed.
-  const msgs = mode === 'paced' ? [] : generate()
+  const msgs = mode === 'raw' || mode === 'pipeline' ? generate() : []
   const t0 = performance.now()
-  const published = mode === 'raw' ? await raw(msgs) : mode === 'pipeline' ? await pipelined(redis, msgs) : await paced(redis)
+  const published = mode === 'raw' ? await raw(msgs) : mode === 'pipeline' ? await pipelined(redis, msgs) : mode === 'latency' ? await latency(redis) : await paced(redis)
   const ms = performance.now() - t0
   await redis.quit()
   console.log(JSON.stringify({ published, ms }))

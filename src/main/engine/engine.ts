@@ -64,6 +64,9 @@ const HEALTH_PUSH_MS = 1000
 const SWEEP_MS = 60_000
 const RETENTION_MS = 3600_000
 const CHECKPOINT_MS = 2000
+/** Rows per retention step (a few ms of work) and the pause between steps. */
+const PRUNE_CHUNK_ROWS = 1000
+const PRUNE_PAUSE_MS = 20
 
 export class Engine {
   private readonly now: () => number
@@ -78,6 +81,7 @@ export class Engine {
   private readonly checkpointer: Checkpointer | null = null
   private openGap: { gap: Gap; id: number } | null = null
   private wasReady = false
+  private pruning = false
   private disposed = false
   private counters = { received: 0, patterns: 0, duplicates: 0, belowThreshold: 0, stored: 0 }
   private rateWindow = { at: 0, patterns: 0, perSecond: 0 }
@@ -318,10 +322,28 @@ export class Engine {
     if (this.hub.hasSubscribers('health')) this.hub.publishLatest('health', this.healthReport())
   }
 
+  /** Retention in small steps between other work; never more than one pass at a time. */
   private prune(): void {
-    const cutoff = this.now() - this.deps.config.retentionDays * 24 * 3600_000
-    const r = this.store.prune(epochMs(cutoff))
-    if (r.patterns + r.confluence + r.gaps > 0) this.log('info', `retention: removed ${r.patterns} patterns, ${r.confluence} confluence events, ${r.gaps} gaps older than ${this.deps.config.retentionDays} days`)
+    if (this.pruning || this.disposed) return
+    this.pruning = true
+    const cutoff = epochMs(this.now() - this.deps.config.retentionDays * 24 * 3600_000)
+    const total = { patterns: 0, confluence: 0, gaps: 0 }
+    const step = (): void => {
+      if (this.disposed) return
+      const r = this.store.pruneStep(cutoff, PRUNE_CHUNK_ROWS)
+      total.patterns += r.patterns
+      total.confluence += r.confluence
+      total.gaps += r.gaps
+      if (!r.done) {
+        setTimeout(step, PRUNE_PAUSE_MS).unref?.()
+        return
+      }
+      this.pruning = false
+      if (total.patterns + total.confluence + total.gaps > 0) {
+        this.log('info', `retention: removed ${total.patterns} patterns, ${total.confluence} confluence events, ${total.gaps} gaps older than ${this.deps.config.retentionDays} days`)
+      }
+    }
+    step()
   }
 
   private log(level: 'info' | 'warn' | 'error', msg: string): void {

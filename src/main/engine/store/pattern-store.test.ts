@@ -282,6 +282,20 @@ describe('PatternStore.prune', () => {
     expect(store.recentGaps(10).map((g) => g.reason)).toEqual(['still open', 'ends after cutoff'])
     expect(store.prune(cutoff)).toEqual({ patterns: 0, confluence: 0, gaps: 0 })
   })
+
+  it('prunes in bounded steps that say when they are done', () => {
+    const cutoff = ms(T0 + 1_000_000)
+    store.insertPatterns(Array.from({ length: 25 }, (_, i) => makePattern(i + 1, { symbol: `S${i}`, detectedAt: ms(T0 + i) })))
+    store.insertPatterns([makePattern(26, { detectedAt: ms(T0 + 2_000_000) })])
+    const steps: { patterns: number; done: boolean }[] = []
+    for (let r = store.pruneStep(cutoff, 10); ; r = store.pruneStep(cutoff, 10)) {
+      steps.push({ patterns: r.patterns, done: r.done })
+      if (r.done) break
+    }
+    expect(steps.map((s) => s.patterns)).toEqual([10, 10, 5])
+    expect(steps.map((s) => s.done)).toEqual([false, false, true])
+    expect(store.countPatterns()).toBe(1)
+  })
 })
 
 describe('PatternStore: meta and close', () => {

@@ -269,11 +269,33 @@ export class PatternStore {
    * and gaps that ended before it, a chunk per statement.
    */
   prune(cutoffMs: EpochMs): PruneResult {
+    const total = { patterns: 0, confluence: 0, gaps: 0 }
+    for (;;) {
+      const r = this.pruneStep(cutoffMs, this.pruneChunkRows)
+      total.patterns += r.patterns
+      total.confluence += r.confluence
+      total.gaps += r.gaps
+      if (r.done) return total
+    }
+  }
+
+  /**
+   * One bounded step of retention: at most `chunkRows` rows per tier and of
+   * confluence events. The engine repeats it between other work until `done`,
+   * so a large first prune never holds its thread for seconds.
+   */
+  pruneStep(cutoffMs: EpochMs, chunkRows: number): PruneResult & { done: boolean } {
     let patterns = 0
-    for (const tier of TIERS) patterns += this.deleteInChunks((chunk) => this.pruneTierStmt.run(tier, cutoffMs, chunk).changes)
-    const confluence = this.deleteInChunks((chunk) => this.pruneConfluenceStmt.run(cutoffMs, chunk).changes)
-    const gaps = this.pruneGapsStmt.run(cutoffMs).changes
-    return { patterns, confluence, gaps }
+    let done = true
+    for (const tier of TIERS) {
+      const n = this.pruneTierStmt.run(tier, cutoffMs, chunkRows).changes
+      patterns += n
+      if (n >= chunkRows) done = false
+    }
+    const confluence = this.pruneConfluenceStmt.run(cutoffMs, chunkRows).changes
+    if (confluence >= chunkRows) done = false
+    const gaps = done ? this.pruneGapsStmt.run(cutoffMs).changes : 0
+    return { patterns, confluence, gaps, done }
   }
 
   /** Stored events, in one tier or all. A count walks an index: for status, not per event. */
@@ -295,15 +317,6 @@ export class PatternStore {
     this.queryCache.clear()
     this.db.pragma('optimize')
     this.db.close()
-  }
-
-  private deleteInChunks(deleteChunk: (chunk: number) => number): number {
-    let total = 0
-    for (;;) {
-      const n = deleteChunk(this.pruneChunkRows)
-      total += n
-      if (n < this.pruneChunkRows) return total
-    }
   }
 
   private cached(sql: string, raw = false): Statement<unknown[], unknown> {

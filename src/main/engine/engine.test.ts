@@ -1,0 +1,150 @@
+/**
+ * The engine as its hosts see it, on real SQLite files: requests validated at
+ * the edge, read-your-writes, dedupe across a restart, retention, refusal of a
+ * newer database. The feed is driven directly (no Redis: that path has its
+ * own integration test).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { PatternQueryResult, Result } from '../../shared/contract'
+import type { HealthReport } from '../../shared/domain'
+import { engineConfigSchema } from './config'
+import { Engine, type FeedSink, type FeedSource } from './engine'
+import type { EngineToHost, EnginePort, HostToEngine } from './port'
+import { runEngine } from './run'
+import { LATEST_VERSION } from './store/migrations'
+
+const dirs: string[] = []
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'tickstock-engine-'))
+  dirs.push(d)
+  return d
+}
+const engines: Engine[] = []
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.dispose()
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+/** A feed the test pushes wire messages into by hand. */
+class ManualFeed implements FeedSource {
+  sink: FeedSink | null = null
+  start(sink: FeedSink): void {
+    this.sink = sink
+  }
+  queueDepth(): number {
+    return 0
+  }
+  async stop(): Promise<void> {
+    this.sink = null
+  }
+  send(channel: string, message: object): void {
+    this.sink!.messages([channel], [JSON.stringify(message)])
+  }
+}
+
+function makeEngine(dataDir: string | null, now: () => number = Date.now, extra: Record<string, unknown> = {}): { engine: Engine; feed: ManualFeed; posted: EngineToHost[] } {
+  const feed = new ManualFeed()
+  const posted: EngineToHost[] = []
+  const engine = new Engine({ config: engineConfigSchema.parse({ dataDir, ...extra }), source: feed, post: (m) => posted.push(m), now })
+  engine.start()
+  engines.push(engine)
+  return { engine, feed, posted }
+}
+
+const streaming = (symbol: string, pattern: string, confidence: number, tsSeconds: number): object => ({
+  type: 'streaming_pattern',
+  detection: { pattern, symbol, confidence, timestamp: tsSeconds, timeframe: '1min', bar_data: { close: 101.5 } },
+})
+
+describe('Engine requests', () => {
+  it('names the bad field of an invalid request and refuses unknown methods', () => {
+    const { engine } = makeEngine(null)
+    const bad = engine.handle('patterns.query', { tier: 'weekly', limit: 5000 })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) {
+      expect(bad.error.code).toBe('bad_request')
+      expect(Object.keys(bad.error.fields ?? {})).toEqual(expect.arrayContaining(['tier', 'limit']))
+    }
+    const unknown = engine.handle('patterns.drop', {})
+    expect(unknown.ok).toBe(false)
+    if (!unknown.ok) expect(unknown.error.code).toBe('unknown_method')
+  })
+
+  it('serves an event the moment it was pushed (read-your-writes through the batch writer)', () => {
+    const { engine, feed } = makeEngine(tempDir())
+    const now = Date.now() / 1000
+    feed.send('tickstock:patterns:streaming', streaming('NVDA', 'Hammer', 0.82, now))
+    const r = engine.handle('patterns.query', { tier: 'intraday' }) as Result<PatternQueryResult>
+    expect(r.ok && r.value.patterns.map((p) => [p.symbol, p.pattern, p.tier, p.priority])).toEqual([['NVDA', 'Hammer', 'intraday', 'HIGH']])
+  })
+
+  it('counts junk by reason in health and keeps going', () => {
+    const { engine, feed } = makeEngine(null)
+    feed.send('tickstock.events.patterns', { test: 'permission_check' })
+    feed.sink!.messages(['tickstock.events.patterns'], ['{not json'])
+    feed.send('tickstock:patterns:streaming', streaming('AMD', 'Doji', 0.75, Date.now() / 1000))
+    const h = (engine.handle('health.get', {}) as { ok: true; value: HealthReport }).value
+    expect(h.rejected.byReason).toEqual({ test_message: 1, invalid_json: 1 })
+    expect(h.rejected.samples.map((s) => s.raw)).toContain('{not json')
+    expect(h.ingest.received).toBe(3)
+    expect(h.ingest.stored + h.ingest.patterns).toBeGreaterThan(0)
+  })
+})
+
+describe('Engine storage', () => {
+  it('recognises a detection re-published after a restart, and continues ids', async () => {
+    const dir = tempDir()
+    const ts = Date.now() / 1000 - 60
+    const first = makeEngine(dir)
+    first.feed.send('tickstock:patterns:streaming', streaming('TSLA', 'VolumeSpike', 0.9, ts))
+    const before = (first.engine.handle('patterns.query', { tier: 'intraday' }) as { ok: true; value: PatternQueryResult }).value.patterns
+    expect(before).toHaveLength(1)
+    await first.engine.dispose()
+    engines.splice(engines.indexOf(first.engine), 1)
+
+    const second = makeEngine(dir)
+    // Same detection, another channel and time format: a duplicate.
+    second.feed.send('tickstock:patterns:detected', streaming('TSLA', 'VolumeSpikePattern', 0.9, Math.round(ts * 1000)))
+    second.feed.send('tickstock:patterns:streaming', streaming('TSLA', 'Hammer', 0.9, ts))
+    const after = (second.engine.handle('patterns.query', { tier: 'intraday' }) as { ok: true; value: PatternQueryResult }).value.patterns
+    expect(after.map((p) => p.pattern)).toEqual(['Hammer', 'VolumeSpike'])
+    expect(after[0]!.id).toBeGreaterThan(before[0]!.id)
+    expect(second.engine.healthReport().ingest.duplicates).toBe(1)
+  })
+
+  it('removes events older than the retention period at start-up, and nothing newer', async () => {
+    const dir = tempDir()
+    const day = 24 * 3600_000
+    const t = Date.now()
+    const first = makeEngine(dir)
+    first.feed.send('tickstock:patterns:streaming', streaming('OLD', 'Doji', 0.8, (t - 40 * day) / 1000))
+    first.feed.send('tickstock:patterns:streaming', streaming('NEW', 'Doji', 0.8, (t - 1 * day) / 1000))
+    await first.engine.dispose()
+    engines.splice(engines.indexOf(first.engine), 1)
+
+    const second = makeEngine(dir, Date.now, { retentionDays: 30 })
+    const left = (second.engine.handle('patterns.query', { tier: 'intraday' }) as { ok: true; value: PatternQueryResult }).value.patterns
+    expect(left.map((p) => p.symbol)).toEqual(['NEW'])
+  })
+
+  it('refuses a database from a newer app with a fatal message, leaving the file as it was', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'tickstock.db')
+    const db = new BetterSqlite3(file)
+    db.pragma(`user_version = ${LATEST_VERSION + 1}`)
+    db.close()
+    const posted: EngineToHost[] = []
+    const listeners: ((m: HostToEngine) => void)[] = []
+    const port: EnginePort = { post: (m) => posted.push(m), onMessage: (l) => (listeners.push(l), () => {}) }
+    await expect(runEngine(port, { dataDir: dir })).rejects.toThrow(/newer/i)
+    const fatal = posted.find((m) => m.t === 'fatal')
+    expect(fatal && fatal.t === 'fatal' && fatal.msg).toMatch(new RegExp(`${LATEST_VERSION + 1}`))
+    const again = new BetterSqlite3(file, { readonly: true })
+    expect(again.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1)
+    again.close()
+  })
+})
