@@ -67,7 +67,8 @@ export type PatternQueryParsed = z.output<typeof patternQuerySchema>
 
 export interface PatternQueryResult {
   patterns: PatternEvent[]
-  metadata: { tier: Tier; count: number; limit: number; responseTimeMs: number; nextBefore: { detectedAt: number; id: number } | null }
+  /** Named as the seed's tier API names them (`metadata.count`, `metadata.response_time_ms`): engine time, query to serialized answer. */
+  metadata: { tier: Tier; count: number; limit: number; response_time_ms: number; nextBefore: { detectedAt: number; id: number } | null }
 }
 
 const emptyParams = z.object({}).strict()

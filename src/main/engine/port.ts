@@ -7,7 +7,8 @@
 import type { ContractError, EngineInfo, Result, TopicName } from '../../shared/contract'
 
 export type HostToEngine =
-  | { t: 'req'; cid: number; id: number; method: string; params: unknown }
+  /** `json`: answer with `res-json` (the result already serialized): REST sends it as it is. */
+  | { t: 'req'; cid: number; id: number; method: string; params: unknown; json?: boolean }
   | { t: 'sub'; cid: number; sid: number; topic: string; filter: unknown }
   | { t: 'unsub'; cid: number; sid: number }
   | { t: 'client-gone'; cid: number }
@@ -16,6 +17,7 @@ export type HostToEngine =
 export type EngineToHost =
   | { t: 'ready'; info: EngineInfo }
   | { t: 'res'; cid: number; id: number; result: Result<unknown> }
+  | { t: 'res-json'; cid: number; id: number; ok: boolean; json: string }
   | { t: 'push'; cid: number; sid: number; topic: TopicName; payload: unknown }
   | { t: 'suberr'; cid: number; sid: number; error: ContractError }
   | { t: 'log'; level: 'info' | 'warn' | 'error'; msg: string }

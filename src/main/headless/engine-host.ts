@@ -3,7 +3,7 @@
  * and routes responses and pushes to the client (cid) they belong to.
  */
 import type { Worker } from 'node:worker_threads'
-import type { EngineInfo, Result, ServerMessage } from '../../shared/contract'
+import type { EngineInfo, ServerMessage } from '../../shared/contract'
 import type { EngineConfigInput } from '../engine/config'
 import type { EngineToHost, HostToEngine } from '../engine/port'
 import { startWorker } from '../engine/workers'
@@ -15,13 +15,19 @@ export interface EngineHostOptions {
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void
 }
 
+export interface JsonAnswer {
+  ok: boolean
+  json: string
+}
+const UNAVAILABLE: JsonAnswer = { ok: false, json: JSON.stringify({ error: { code: 'unavailable', message: 'engine is not running' } }) }
+
 /** cid 0 is the host's own client (REST handlers). */
 const INTERNAL_CID = 0
 
 export class EngineHost {
   private worker: Worker | null = null
   private readonly clients = new Map<number, ClientSink>()
-  private readonly internal = new Map<number, (r: Result<unknown>) => void>()
+  private readonly internal = new Map<number, (r: JsonAnswer) => void>()
   private nextCid = 1
   private nextInternalId = 1
   private stopped: Promise<void> | null = null
@@ -59,12 +65,14 @@ export class EngineHost {
           case 'stopped':
             return
           case 'res':
-            if (m.cid === INTERNAL_CID) {
-              const cb = this.internal.get(m.id)
-              this.internal.delete(m.id)
-              cb?.(m.result)
-            } else this.clients.get(m.cid)?.({ t: 'res', id: m.id, result: m.result })
+            this.clients.get(m.cid)?.({ t: 'res', id: m.id, result: m.result })
             return
+          case 'res-json': {
+            const cb = this.internal.get(m.id)
+            this.internal.delete(m.id)
+            cb?.({ ok: m.ok, json: m.json })
+            return
+          }
           case 'push':
             this.clients.get(m.cid)?.({ t: 'push', sid: m.sid, topic: m.topic, payload: m.payload })
             return
@@ -85,7 +93,7 @@ export class EngineHost {
           settled = true
           reject(new Error(`engine thread exited with code ${code} before it was ready`))
         }
-        for (const cb of this.internal.values()) cb({ ok: false, error: { code: 'unavailable', message: 'engine stopped' } })
+        for (const cb of this.internal.values()) cb(UNAVAILABLE)
         this.internal.clear()
       })
     })
@@ -95,13 +103,13 @@ export class EngineHost {
     this.worker?.postMessage(m)
   }
 
-  /** A request from the host itself (REST). */
-  request(method: string, params: unknown): Promise<Result<unknown>> {
-    if (!this.worker) return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'engine is not running' } })
+  /** A request from the host itself (REST), answered already serialized: `json` is the value, or `{error}`. */
+  requestJson(method: string, params: unknown): Promise<JsonAnswer> {
+    if (!this.worker) return Promise.resolve(UNAVAILABLE)
     const id = this.nextInternalId++
     return new Promise((resolve) => {
       this.internal.set(id, resolve)
-      this.post({ t: 'req', cid: INTERNAL_CID, id, method, params })
+      this.post({ t: 'req', cid: INTERNAL_CID, id, method, params, json: true })
     })
   }
 

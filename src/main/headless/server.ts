@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize as normalizePath, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { clientMessageSchema, type ServerMessage } from '../../shared/contract'
+import { clientMessageSchema, type ContractError, type ServerMessage } from '../../shared/contract'
 import type { EngineConfigInput } from '../engine/config'
 import { EngineHost } from './engine-host'
 import { QueryError, matchRoute } from './rest'
@@ -75,7 +75,10 @@ function securityHeaders(res: ServerResponse): void {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
+  sendText(res, status, JSON.stringify(body))
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) })
   res.end(text)
 }
@@ -164,7 +167,6 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       return
     }
     if (url.pathname.startsWith('/api/')) {
-      const t0 = performance.now()
       let route
       try {
         route = matchRoute(url.pathname, url.searchParams)
@@ -179,17 +181,13 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
         sendJson(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } })
         return
       }
-      void engine.request(route.method, route.params).then((r) => {
+      void engine.requestJson(route.method, route.params).then((r) => {
+        let status = 200
         if (!r.ok) {
-          sendJson(res, r.error.code === 'bad_request' ? 400 : r.error.code === 'unavailable' ? 503 : 500, { error: r.error })
-          return
+          const code = (JSON.parse(r.json) as { error: ContractError }).error.code
+          status = code === 'bad_request' ? 400 : code === 'unavailable' ? 503 : code === 'unknown_method' || code === 'not_found' ? 404 : 500
         }
-        const value = r.value as Record<string, unknown>
-        if (route.method === 'patterns.query') {
-          const meta = value.metadata as Record<string, unknown>
-          const elapsed = Math.round((performance.now() - t0) * 1000) / 1000
-          sendJson(res, 200, { ...value, metadata: { ...meta, response_time_ms: elapsed, engine_time_ms: meta.responseTimeMs } })
-        } else sendJson(res, 200, value)
+        sendText(res, status, r.json)
       })
       return
     }

@@ -412,7 +412,7 @@ function fromPatternTuple(r: PatternTuple): PatternEvent {
     changePct,
     relativeVolume,
     relativeStrength,
-    levels: JSON.parse(levels) as PatternLevel[],
+    levels: levels === '[]' ? [] : (JSON.parse(levels) as PatternLevel[]),
     channel,
     flowId,
     sessionId,

@@ -127,7 +127,7 @@ export class FakeEngineServer {
           .slice(0, limit)
         return {
           ok: true,
-          value: { patterns, metadata: { tier, count: patterns.length, limit, responseTimeMs: 0, nextBefore: null } },
+          value: { patterns, metadata: { tier, count: patterns.length, limit, response_time_ms: 0, nextBefore: null } },
         }
       }
       default:
