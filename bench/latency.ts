@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       const m = JSON.parse(data.toString()) as ServerMessage
       if (m.t !== 'push' || m.topic !== 'patterns') return
       pushes++
-      for (const e of m.payload as PatternEvent[]) if (e.sessionId === 'bench') samples.push(now - e.detectedAt)
+      for (const part of m.parts) for (const e of part.payload as PatternEvent[]) if (e.sessionId === 'bench') samples.push(now - e.detectedAt)
     })
     ws.send(JSON.stringify({ t: 'sub', sid: 1, topic: 'patterns', filter: {} }))
     await new Promise((r) => setTimeout(r, 1500))

@@ -36,7 +36,7 @@ describe('with a fake electron module: the preload bridge', () => {
     const off = api.subscribe('patterns', { tiers: ['intraday'] }, (p) => got.push(p))
     const sub = sentClientMessages().at(-1) as { t: string; sid: number }
     expect(sub).toMatchObject({ t: 'sub', topic: 'patterns', filter: { tiers: ['intraday'] } })
-    fromMain(IPC.server, { t: 'push', sid: sub.sid, topic: 'patterns', payload: [{ id: 1 }] })
+    fromMain(IPC.server, { t: 'push', topic: 'patterns', parts: [{ sid: sub.sid, payload: [{ id: 1 }] }] })
     expect(got).toEqual([[{ id: 1 }]])
     off()
     expect(sentClientMessages().at(-1)).toEqual({ t: 'unsub', sid: sub.sid })

@@ -61,8 +61,10 @@ export function createContractClient(transport: ClientTransport, opts: ContractC
         return
       }
       case 'push': {
-        const s = subs.get(msg.sid)
-        if (s) (s.listener as (p: unknown) => void)(msg.payload)
+        for (const part of msg.parts) {
+          const s = subs.get(part.sid)
+          if (s) (s.listener as (p: unknown) => void)(part.payload)
+        }
         return
       }
       case 'suberr': {

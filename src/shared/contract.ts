@@ -162,10 +162,17 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
 ])
 export type ClientMessage = z.infer<typeof clientMessageSchema>
 
+/** One subscription's share of a push. */
+export interface PushPart {
+  sid: number
+  payload: unknown
+}
+
 /** Server -> client messages. */
 export type ServerMessage =
   | { t: 'res'; id: number; result: Result<unknown> }
-  | { t: 'push'; sid: number; topic: TopicName; payload: unknown }
+  /** One message per topic per frame per client: the payload of each of its subscriptions on that topic. */
+  | { t: 'push'; topic: TopicName; parts: PushPart[] }
   | { t: 'suberr'; sid: number; error: ContractError }
 
 export type { EpochMs }

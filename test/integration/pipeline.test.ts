@@ -65,8 +65,8 @@ class WsClient {
       const m = JSON.parse(data.toString()) as ServerMessage
       if (m.t === 'push' && m.topic === 'patterns') {
         this.pushes++
-        this.patterns.push(...(m.payload as PatternEvent[]))
-      } else if (m.t === 'push' && m.topic === 'health') this.health = m.payload as HealthReport
+        for (const part of m.parts) this.patterns.push(...(part.payload as PatternEvent[]))
+      } else if (m.t === 'push' && m.topic === 'health') this.health = m.parts.at(-1)!.payload as HealthReport
       else if (m.t === 'res') this.pending.get(m.id)?.(m.result)
       for (const w of this.waiters.splice(0)) w()
     })

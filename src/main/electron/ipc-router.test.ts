@@ -79,11 +79,11 @@ describe('IPC router', () => {
   it('routes engine replies and pushes to the window named by cid, without the cid', () => {
     const { router, a, b } = setup()
     expect(router.onEngineMessage({ t: 'res', cid: 2, id: 5, result: { ok: true, value: 1 } })).toBe(true)
-    expect(router.onEngineMessage({ t: 'push', cid: 1, sid: 1, topic: 'health', payload: { x: 1 } })).toBe(true)
+    expect(router.onEngineMessage({ t: 'push', cid: 1, topic: 'health', parts: [{ sid: 1, payload: { x: 1 } }] })).toBe(true)
     expect(router.onEngineMessage({ t: 'suberr', cid: 1, sid: 2, error: { code: 'bad_request', message: 'no' } })).toBe(true)
     expect(b.sent).toEqual([[IPC.server, { t: 'res', id: 5, result: { ok: true, value: 1 } }]])
     expect(a.sent).toEqual([
-      [IPC.server, { t: 'push', sid: 1, topic: 'health', payload: { x: 1 } }],
+      [IPC.server, { t: 'push', topic: 'health', parts: [{ sid: 1, payload: { x: 1 } }] }],
       [IPC.server, { t: 'suberr', sid: 2, error: { code: 'bad_request', message: 'no' } }],
     ])
     expect(router.onEngineMessage({ t: 'log', level: 'info', msg: 'hi' })).toBe(false)

@@ -123,7 +123,7 @@ export function createIpcRouter(deps: IpcRouterDeps): IpcRouter {
           out = { t: 'res', id: msg.id, result: msg.result }
           break
         case 'push':
-          out = { t: 'push', sid: msg.sid, topic: msg.topic, payload: msg.payload }
+          out = { t: 'push', topic: msg.topic, parts: msg.parts }
           break
         case 'suberr':
           out = { t: 'suberr', sid: msg.sid, error: msg.error }

@@ -50,12 +50,15 @@ const confluence = (symbol: string, id: number): ConfluenceEvent => ({
 let posted: EngineToHost[]
 let hub: PushHub
 const pushes = (): Push[] => posted.filter((m): m is Push => m.t === 'push')
+/** Every subscription's share of every push, flattened. */
+const parts = (): { cid: number; sid: number; topic: string; payload: unknown }[] =>
+  pushes().flatMap((p) => p.parts.map((part) => ({ cid: p.cid, topic: p.topic, sid: part.sid, payload: part.payload })))
 const frame = (): void => {
   vi.advanceTimersByTime(PUSH_FRAME_MS)
 }
 /** Ids delivered to (cid, sid), over every push so far. */
 const delivered = (cid: number, sid: number): number[] =>
-  pushes()
+  parts()
     .filter((p) => p.cid === cid && p.sid === sid)
     .flatMap((p) => (p.payload as PatternEvent[]).map((e) => e.id))
 
@@ -158,13 +161,13 @@ describe('PushHub pattern filters', () => {
     hub.publishConfluence([confluence('AAPL', 1), confluence('MSFT', 2)])
     frame()
     expect(pushes()).toHaveLength(1)
-    expect((pushes()[0]!.payload as ConfluenceEvent[]).map((c) => c.id)).toEqual([2])
+    expect((parts()[0]!.payload as ConfluenceEvent[]).map((c) => c.id)).toEqual([2])
     expect(pushes()[0]!.topic).toBe('confluence')
   })
 })
 
 describe('PushHub coalescing', () => {
-  it('100 events published within one frame arrive as one push per subscription, in order', () => {
+  it('100 events published within one frame arrive as one push per client and topic, in order', () => {
     hub.subscribe(1, 1, 'patterns', {})
     hub.subscribe(1, 2, 'patterns', { tiers: ['daily'] })
     hub.subscribe(2, 7, 'patterns', {})
@@ -172,13 +175,17 @@ describe('PushHub coalescing', () => {
     for (const e of evs) hub.publishPatterns([e])
     expect(pushes()).toHaveLength(0) // nothing before the frame ends
     frame()
-    expect(pushes()).toHaveLength(3)
+    // Client 1 has two subscriptions on the topic: one message carries both parts.
+    expect(pushes().map((p) => [p.cid, p.parts.map((x) => x.sid)])).toEqual([
+      [1, [1, 2]],
+      [2, [7]],
+    ])
     for (const [cid, sid] of [
       [1, 1],
       [1, 2],
       [2, 7],
     ] as const) {
-      const mine = pushes().filter((p) => p.cid === cid && p.sid === sid)
+      const mine = parts().filter((p) => p.cid === cid && p.sid === sid)
       expect(mine).toHaveLength(1)
       expect(mine[0]!.topic).toBe('patterns')
       expect(delivered(cid, sid)).toEqual(evs.map((e) => e.id))
@@ -195,7 +202,7 @@ describe('PushHub coalescing', () => {
     hub.publishPatterns([b])
     hub.publishPatterns([c])
     frame()
-    expect(pushes().map((p) => (p.payload as PatternEvent[]).map((e) => e.id))).toEqual([[a.id], [b.id, c.id]])
+    expect(parts().map((p) => (p.payload as PatternEvent[]).map((e) => e.id))).toEqual([[a.id], [b.id, c.id]])
     frame()
     expect(pushes()).toHaveLength(2) // idle frames send nothing
   })
@@ -206,7 +213,7 @@ describe('PushHub coalescing', () => {
     hub.publishLatest('health', { n: 2 })
     hub.publishLatest('health', { n: 3 })
     frame()
-    expect(pushes()).toEqual([{ t: 'push', cid: 1, sid: 1, topic: 'health', payload: { n: 3 } }])
+    expect(pushes()).toEqual([{ t: 'push', cid: 1, topic: 'health', parts: [{ sid: 1, payload: { n: 3 } }] }])
     frame()
     expect(pushes()).toHaveLength(1)
   })
@@ -216,7 +223,7 @@ describe('PushHub coalescing', () => {
     hub.subscribe(2, 1, 'health', {})
     hub.sendTo(2, 1, { hello: true })
     frame()
-    expect(pushes().map((p) => [p.cid, p.sid, p.payload])).toEqual([[2, 1, { hello: true }]])
+    expect(parts().map((p) => [p.cid, p.sid, p.payload])).toEqual([[2, 1, { hello: true }]])
   })
 
   it('keeps pending bounded per subscription for a slow client, keeping the newest', () => {

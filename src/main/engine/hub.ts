@@ -1,9 +1,9 @@
 /**
  * Pushes to clients: each subscription carries a filter, so a client gets only
- * what it asked for; pushes are coalesced per subscription into at most one
- * message per frame (PUSH_FRAME_MS). Pending data per subscription is bounded.
+ * what it asked for; pushes are coalesced into at most one message per topic
+ * per client per frame (PUSH_FRAME_MS). Pending data per subscription is bounded.
  */
-import { PUSH_FRAME_MS, topicDefs, type ContractError, type PatternFilter, type TopicName } from '../../shared/contract'
+import { PUSH_FRAME_MS, topicDefs, type ContractError, type PatternFilter, type PushPart, type TopicName } from '../../shared/contract'
 import type { ConfluenceEvent, PatternEvent, Tier } from '../../shared/domain'
 import { patternKey } from '../../shared/patterns'
 import type { EngineToHost } from './port'
@@ -132,19 +132,29 @@ export class PushHub {
     if (!this.timer) this.timer = setTimeout(() => this.flush(), PUSH_FRAME_MS)
   }
 
+  /** One push per (client, topic) with every dirty subscription's part. */
   flush(): void {
     this.timer = null
+    const frames = new Map<string, { cid: number; topic: TopicName; parts: PushPart[] }>()
     for (const sub of this.dirty) {
+      let payload: unknown
       if (topicDefs[sub.topic].merge === 'append') {
-        if (sub.pending && sub.pending.length > 0) this.post({ t: 'push', cid: sub.cid, sid: sub.sid, topic: sub.topic, payload: sub.pending })
+        if (!sub.pending || sub.pending.length === 0) continue
+        payload = sub.pending
         sub.pending = null
-      } else if (sub.hasLatest) {
-        this.post({ t: 'push', cid: sub.cid, sid: sub.sid, topic: sub.topic, payload: sub.latest })
+      } else {
+        if (!sub.hasLatest) continue
+        payload = sub.latest
         sub.latest = undefined
         sub.hasLatest = false
       }
+      const key = `${sub.cid}:${sub.topic}`
+      let frame = frames.get(key)
+      if (!frame) frames.set(key, (frame = { cid: sub.cid, topic: sub.topic, parts: [] }))
+      frame.parts.push({ sid: sub.sid, payload })
     }
     this.dirty.clear()
+    for (const f of frames.values()) this.post({ t: 'push', cid: f.cid, topic: f.topic, parts: f.parts })
   }
 
   stats(): HubStats {

@@ -4,7 +4,7 @@
  * (a WebSocket connection, a renderer window) so the engine can filter and
  * coalesce pushes per client.
  */
-import type { ContractError, EngineInfo, Result, TopicName } from '../../shared/contract'
+import type { ContractError, EngineInfo, PushPart, Result, TopicName } from '../../shared/contract'
 
 export type HostToEngine =
   /** `json`: answer with `res-json` (the result already serialized): REST sends it as it is. */
@@ -18,7 +18,7 @@ export type EngineToHost =
   | { t: 'ready'; info: EngineInfo }
   | { t: 'res'; cid: number; id: number; result: Result<unknown> }
   | { t: 'res-json'; cid: number; id: number; ok: boolean; json: string }
-  | { t: 'push'; cid: number; sid: number; topic: TopicName; payload: unknown }
+  | { t: 'push'; cid: number; topic: TopicName; parts: PushPart[] }
   | { t: 'suberr'; cid: number; sid: number; error: ContractError }
   | { t: 'log'; level: 'info' | 'warn' | 'error'; msg: string }
   | { t: 'fatal'; msg: string }

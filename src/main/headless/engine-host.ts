@@ -74,7 +74,7 @@ export class EngineHost {
             return
           }
           case 'push':
-            this.clients.get(m.cid)?.({ t: 'push', sid: m.sid, topic: m.topic, payload: m.payload })
+            this.clients.get(m.cid)?.({ t: 'push', topic: m.topic, parts: m.parts })
             return
           case 'suberr':
             this.clients.get(m.cid)?.({ t: 'suberr', sid: m.sid, error: m.error })

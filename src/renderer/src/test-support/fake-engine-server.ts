@@ -84,14 +84,14 @@ export class FakeEngineServer {
       for (const [sid, s] of c.subs) {
         if (s.topic !== 'patterns') continue
         const matching = events.filter((e) => !s.filter.tiers || s.filter.tiers.includes(e.tier))
-        if (matching.length) this.send(c, { t: 'push', sid, topic: 'patterns', payload: matching })
+        if (matching.length) this.send(c, { t: 'push', topic: 'patterns', parts: [{ sid, payload: matching }] })
       }
   }
 
   pushHealth(health: HealthReport): void {
     this.health = health
     for (const c of this.conns)
-      for (const [sid, s] of c.subs) if (s.topic === 'health') this.send(c, { t: 'push', sid, topic: 'health', payload: health })
+      for (const [sid, s] of c.subs) if (s.topic === 'health') this.send(c, { t: 'push', topic: 'health', parts: [{ sid, payload: health }] })
   }
 
   private send(c: Connection, msg: ServerMessage): void {
