@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BrowserWindow, app, ipcMain, session, utilityProcess } from 'electron'
-import { IPC } from './electron/channels'
+import { IPC } from '../shared/ipc-channels'
 import { redactRedisUrl, resolveEngineConfig } from './electron/engine-config'
 import { createEngineSupervisor, type EngineChild } from './electron/engine-supervisor'
 import { createIpcRouter } from './electron/ipc-router'

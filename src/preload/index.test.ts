@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { TerminalApi } from '../shared/contract'
-import { IPC } from '../main/electron/channels'
+import { IPC } from '../shared/ipc-channels'
 import { fakeElectron } from '../main/electron/fake-electron'
 
 vi.mock('electron', async () => (await import('../main/electron/fake-electron')).fakeElectron.module)

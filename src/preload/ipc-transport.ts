@@ -7,7 +7,7 @@
  */
 import type { ClientTransport } from '../shared/client'
 import type { ClientMessage, ServerMessage } from '../shared/contract'
-import { IPC, type ConnectionState } from '../main/electron/channels'
+import { IPC, type ConnectionState } from '../shared/ipc-channels'
 
 /** The part of Electron's ipcRenderer the transport uses. */
 export interface IpcRendererLike {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EngineInfo } from '../../shared/contract'
-import { IPC } from './channels'
+import { IPC } from '../../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from './security'
 import { fakeElectron, FakeBrowserWindow, FakeTray, type FakeUtilityProcess } from './fake-electron'
 

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { HostToEngine } from '../engine/port'
-import { IPC } from './channels'
+import { IPC } from '../../shared/ipc-channels'
 import { createIpcRouter, type RendererTarget } from './ipc-router'
 import type { IpcSenderInfo } from './security'
 

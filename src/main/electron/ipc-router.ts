@@ -6,7 +6,7 @@
  */
 import { clientMessageSchema, type ServerMessage } from '../../shared/contract'
 import type { EngineToHost, HostToEngine } from '../engine/port'
-import { IPC, type ConnectionState } from './channels'
+import { IPC, type ConnectionState } from '../../shared/ipc-channels'
 import { isTrustedSender, type IpcSenderInfo, type RendererLocation } from './security'
 
 /** The part of a WebContents the router uses. */
