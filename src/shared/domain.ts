@@ -31,7 +31,7 @@ export interface PatternLevel {
 /** A pattern detection after normalization, before the tier processor stamps it. */
 export interface NormalizedPattern {
   symbol: string
-  /** Display name, as the producer spelled it (first seen spelling). */
+  /** Display name: canonical for known patterns (`Doji` for `doji`, `DojiPattern`), else as the producer spelled it. */
   pattern: string
   /** Normalized key: lower case, no `_`/spaces, no trailing `pattern`. */
   patternKey: string

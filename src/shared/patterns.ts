@@ -33,3 +33,22 @@ function computeKey(name: string): string {
   for (const [re, full] of ABBREVIATIONS) if (re.test(k)) k = k.replace(re, full)
   return k
 }
+
+/**
+ * Canonical display names of the patterns TickStockPL is known to send
+ * (WIRE.md). A known pattern is shown under one name whatever spelling the
+ * producer used (`doji`, `DojiPattern`); an unknown one keeps its own.
+ */
+const CANONICAL = [
+  'Doji', 'Hammer', 'HangingMan', 'ShootingStar', 'BullishEngulfing', 'BearishEngulfing', 'Harami', 'MorningStar',
+  'EveningStar', 'ThreeWhiteSoldiers', 'ThreeBlackCrows', 'PiercingLine', 'DarkCloudCover', 'HeadAndShoulders',
+  'InverseHeadAndShoulders', 'DoubleBottom', 'DoubleTop', 'MACrossover', 'HighOfDay', 'LowOfDay', 'TrendingUp', 'TrendingDown',
+  'MinuteTrend', 'MomentumSpike', 'Day1Breakout', 'WeeklyBreakout', 'MultiDayBreakout', 'SRBreakout', 'BullFlag',
+  'Triangle', 'VolumeSpike', 'IntradayGap', 'GapFill', 'VWAP_Break', 'SwingHighLow', 'PriceChange',
+]
+const DISPLAY = new Map(CANONICAL.map((n) => [computeKey(n), n]))
+
+/** The name to show for a pattern: canonical when known, else as the producer spelled it. */
+export function displayName(name: string, key: string = patternKey(name)): string {
+  return DISPLAY.get(key) ?? name
+}

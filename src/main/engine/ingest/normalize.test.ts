@@ -85,7 +85,7 @@ describe('normalize: pattern shapes (WIRE.md variants)', () => {
   it('canonical nested event, every field mapped', () => {
     expect(one(P, CANONICAL)).toEqual({
       symbol: 'NVDA',
-      pattern: 'WeeklyBO',
+      pattern: 'WeeklyBreakout',
       patternKey: 'weeklybreakout',
       tier: 'daily',
       confidence: 0.87,
@@ -321,13 +321,14 @@ describe('normalize: pattern shapes (WIRE.md variants)', () => {
 })
 
 describe('normalize: field rules', () => {
-  it('name collisions give one patternKey and keep the display name', () => {
+  it('name collisions give one patternKey and one canonical display name; unknown names keep their spelling', () => {
     const keys = ['DojiPattern', 'Doji', 'doji'].map((n) => one(P, flat({ pattern: n })))
     expect(new Set(keys.map((e) => e.patternKey))).toEqual(new Set(['doji']))
-    expect(keys.map((e) => e.pattern)).toEqual(['DojiPattern', 'Doji', 'doji'])
+    expect(keys.map((e) => e.pattern)).toEqual(['Doji', 'Doji', 'Doji'])
     const bo = ['WeeklyBO', 'Weekly_Breakout', 'WeeklyBreakout'].map((n) => one(P, flat({ pattern: n })))
     expect(new Set(bo.map((e) => e.patternKey))).toEqual(new Set(['weeklybreakout']))
-    expect(bo.map((e) => e.pattern)).toEqual(['WeeklyBO', 'Weekly_Breakout', 'WeeklyBreakout'])
+    expect(bo.map((e) => e.pattern)).toEqual(['WeeklyBreakout', 'WeeklyBreakout', 'WeeklyBreakout'])
+    expect(one(P, flat({ pattern: 'Cup_With_Handle' })).pattern).toBe('Cup_With_Handle')
   })
 
   it('the display name is trimmed', () => {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { epochMs, isTier, priorityFor, type EpochMs, type NormalizedPattern, type PatternLevel, type ProducerAlert, type Tier } from '../../../shared/domain'
-import { patternKey } from '../../../shared/patterns'
+import { displayName, patternKey } from '../../../shared/patterns'
 import { CHANNELS, PATTERN_CHANNELS, PIPELINE_CHANNELS, STREAMING_PATTERN_CHANNEL } from './channels'
 
 export type RejectReason =
@@ -290,7 +290,7 @@ function patternFromBody(body: Obj, ctx: Context, now: EpochMs): NormalizedPatte
 
   return {
     symbol,
-    pattern: name,
+    pattern: displayName(name, key),
     patternKey: key,
     tier,
     confidence,
