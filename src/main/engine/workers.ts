@@ -30,3 +30,15 @@ export function startWorker(name: WorkerName, workerData: Record<string, unknown
   const shim = join(__dirname, 'ts-worker-shim.mjs')
   return new Worker(shim, { ...options, workerData: { ...workerData, __entry: pathToFileURL(tsEntry).href } })
 }
+
+/** Ask a worker to stop (it closes its own resources and exits); terminate it if it has not within `timeoutMs`. */
+export function stopWorker(w: Worker, stopMessage: unknown, timeoutMs = 3000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => void w.terminate().then(() => resolve()), timeoutMs)
+    w.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    w.postMessage(stopMessage)
+  })
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { epochMs, priorityFor, type NormalizedPattern } from '../../../shared/domain'
 import { CHANNELS, PIPELINE_CHANNELS } from './channels'
 import { normalize, normalizeInputSchema, parseTimestamp, type NormalizeResult, type Rejection } from './normalize'
+import { mulberry32 } from '../sim/prng'
 
 const NOW = epochMs(Date.UTC(2025, 10, 1)) // 2025-11-01, after every fixture time
 const P = CHANNELS.patterns
@@ -834,17 +835,6 @@ describe('normalizeInputSchema', () => {
 
 // ------------------------------------------------------------------ property-style
 
-/** mulberry32: small, seeded, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const KINDS = new Set<NormalizeResult['kind']>(['pattern', 'health', 'session', 'indicator', 'alert', 'monitoring', 'error', 'backtest', 'batch', 'rejected'])
 const REASONS = new Set<string>(['invalid_json', 'not_object', 'test_message', 'missing_symbol', 'bad_symbol', 'missing_pattern', 'bad_confidence', 'bad_timestamp', 'empty_batch', 'unknown_channel', 'bad_shape'])
@@ -877,7 +867,7 @@ describe('normalize never throws (seeded mutations of the fixtures)', () => {
   const KEYS = ['data', 'detection', 'payload', 'patterns', 'pattern', 'pattern_name', 'pattern_type', 'symbol', 'confidence', 'timestamp', 'tier', 'source', 'timeframe', 'type', 'event', 'version', 'details', 'levels', 'pattern_data', 'bar_data', 'health', 'session', 'alert', 'calculation', 'values', 'message', 'event_type', 'test', 'expires_at']
 
   it('2,000 mutated messages: no throw, a known kind, sane events, serialisable', () => {
-    const rand = prng(0x5eed_7157)
+    const rand = mulberry32(0x5eed_7157)
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
     const junk = (): unknown =>
       pick<() => unknown>([

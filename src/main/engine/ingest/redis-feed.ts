@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads'
 import { epochMs } from '../../../shared/domain'
 import type { RedisConfig } from '../config'
 import type { FeedSink, FeedSource } from '../engine'
-import { startWorker } from '../workers'
+import { startWorker, stopWorker } from '../workers'
 import { HEARTBEAT_KEY } from './channels'
 import type { EngineToReader, ReaderData, ReaderToEngine } from './redis-protocol'
 
@@ -64,13 +64,6 @@ export class RedisFeed implements FeedSource {
     if (!w) return
     this.stopping = true
     this.worker = null
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void w.terminate().then(() => resolve()), 3000)
-      w.once('exit', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      w.postMessage({ t: 'stop' } satisfies EngineToReader)
-    })
+    await stopWorker(w, { t: 'stop' } satisfies EngineToReader)
   }
 }

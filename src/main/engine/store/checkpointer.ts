@@ -1,6 +1,6 @@
 /** Starts and stops the WAL checkpointer thread for a database file. */
 import type { Worker } from 'node:worker_threads'
-import { startWorker } from '../workers'
+import { startWorker, stopWorker } from '../workers'
 import type { CheckpointerData } from './checkpointer.worker'
 
 export class Checkpointer {
@@ -17,13 +17,6 @@ export class Checkpointer {
     const w = this.worker
     if (!w) return
     this.worker = null
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void w.terminate().then(() => resolve()), 3000)
-      w.once('exit', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      w.postMessage({ t: 'stop' })
-    })
+    await stopWorker(w, { t: 'stop' })
   }
 }

@@ -45,32 +45,9 @@ export const STORE_SQL = {
   countTier: 'SELECT count(*) FROM pattern_events WHERE tier = ?',
 } as const
 
-/** Insert arguments in PATTERN_COLUMNS order. */
-type PatternArgs = [
-  id: number,
-  tier: string,
-  symbol: string,
-  pattern: string,
-  patternKey: string,
-  confidence: number,
-  priority: string,
-  detectedAt: number,
-  receivedAt: number,
-  expiresAt: number,
-  timeframe: string | null,
-  price: number | null,
-  changePct: number | null,
-  relVolume: number | null,
-  relStrength: number | null,
-  levels: string,
-  channel: string,
-  flowId: string | null,
-  sessionId: string | null,
-  confluence: string,
-]
-
 /**
- * A selected row as an array in PATTERN_COLUMNS order. The feed reads rows
+ * A row as an array in PATTERN_COLUMNS order: the insert's arguments and what
+ * a `.raw()` select returns. The feed reads rows
  * with `.raw()`: building an object per row with 20 named keys, only to map
  * it to a PatternEvent, roughly doubled the cost of a 200-row page.
  */
@@ -117,7 +94,7 @@ export class PatternStore {
   private readonly pruneChunkRows: number
   private readonly queryCache = new Map<string, Statement<unknown[], unknown>>()
 
-  private readonly insertPattern: Statement<PatternArgs>
+  private readonly insertPattern: Statement<PatternTuple>
   private readonly insertConfluenceRow: Statement<[ConfluenceRow]>
   private readonly maxPatternIdStmt: Statement<[], number | null>
   private readonly maxConfluenceIdStmt: Statement<[], number | null>
