@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { buildElectronSqlite, electronSqlitePaths } from './electron-sqlite'
 import { REPO_ROOT } from './serve'
 
 function newestMtime(dir: string): number {
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   }
   const why = electronUnavailable()
   if (why === null) {
+    const failed = buildElectronSqlite(electronSqlitePaths(REPO_ROOT))
+    if (failed) console.error(`${failed}: the desktop engine will not be able to open its database. Try again, or use \`npm run tickstock -- serve\`.`)
     const child = spawn(electronBinary()!, ['.', ...process.argv.slice(2)], { cwd: REPO_ROOT, stdio: 'inherit' })
     child.on('exit', (code) => (process.exitCode = code ?? 0))
     return
