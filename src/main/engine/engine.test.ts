@@ -116,6 +116,33 @@ describe('Engine storage', () => {
     expect(second.engine.healthReport().ingest.duplicates).toBe(1)
   })
 
+  it("finds confluence between yesterday evening's daily setup and this morning's intraday trigger across a restart", async () => {
+    const dir = tempDir()
+    const now = Date.now()
+    const first = makeEngine(dir)
+    first.feed.send('tickstock.events.patterns', { event_type: 'pattern_detected', timestamp: (now - 16 * 3600_000) / 1000, data: { symbol: 'NVDA', pattern: 'BullFlag', confidence: 0.88, timestamp: (now - 16 * 3600_000) / 1000, source: 'daily' } })
+    await first.engine.dispose()
+    engines.splice(engines.indexOf(first.engine), 1)
+
+    const second = makeEngine(dir)
+    second.feed.send('tickstock:patterns:streaming', streaming('NVDA', 'Day1Breakout', 0.91, now / 1000))
+    const e = (second.engine.handle('patterns.query', { tier: 'intraday' }) as { ok: true; value: PatternQueryResult }).value.patterns[0]!
+    expect(e.confluence).toEqual(['daily'])
+    expect(second.engine.performance().confluence.total).toBe(1)
+  })
+
+  it('keeps a daily detection re-published hours later from being stored twice', () => {
+    let t = Date.now()
+    const { engine, feed } = makeEngine(tempDir(), () => t)
+    const daily = { event: 'pattern_detected', timestamp: new Date(t - 3600_000).toISOString(), source: 'pattern_detection_engine', version: '1.0', payload: { symbol: 'AAPL', pattern: 'MorningStar', timeframe: '1day', confidence: 0.8 } }
+    feed.send('tickstock:patterns:detected', daily)
+    t += 5 * 3600_000
+    feed.send('tickstock:patterns:detected', daily)
+    const rows = (engine.handle('patterns.query', { tier: 'daily' }) as { ok: true; value: PatternQueryResult }).value.patterns
+    expect(rows).toHaveLength(1)
+    expect(engine.healthReport().ingest.duplicates).toBe(1)
+  })
+
   it('removes events older than the retention period at start-up, and nothing newer', async () => {
     const dir = tempDir()
     const day = 24 * 3600_000

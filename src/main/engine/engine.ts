@@ -31,7 +31,7 @@ import { openDatabase } from './store/db'
 import { PatternStore } from './store/pattern-store'
 import { Checkpointer } from './store/checkpointer'
 import { TierProcessor } from './tiers/tier-processor'
-import { DEDUPE_MAX_ENTRIES, DEDUPE_WINDOW_MS } from './ingest/dedupe'
+import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
 
 export const ENGINE_VERSION = '0.1.0'
 
@@ -64,6 +64,8 @@ const HEALTH_PUSH_MS = 1000
 const SWEEP_MS = 60_000
 const RETENTION_MS = 3600_000
 const CHECKPOINT_MS = 2000
+/** Rows read back at start-up to restore dedupe and confluence state (a fraction of a second). */
+const RESTORE_MAX_ROWS = 150_000
 /** Rows per retention step (a few ms of work) and the pause between steps. */
 const PRUNE_CHUNK_ROWS = 1000
 const PRUNE_PAUSE_MS = 20
@@ -106,8 +108,9 @@ export class Engine {
       nextPatternId: this.store.maxPatternId() + 1,
       nextConfluenceId: this.store.maxConfluenceId() + 1,
     })
-    // A detection re-published across a restart must still be recognised.
-    this.tiers.seedSeen(this.store.recentDetections(epochMs(started - DEDUPE_WINDOW_MS), DEDUPE_MAX_ENTRIES), started)
+    // A detection re-published across a restart must still be recognised, and
+    // last evening's daily hits must still meet this morning's intraday ones.
+    this.tiers.restore(this.store.recentArrivals(epochMs(started - Math.max(DAILY_DEDUPE_WINDOW_MS, config.confluenceWindowMs)), RESTORE_MAX_ROWS))
     this.health = new HealthTracker(config.redis ? 'live' : 'demo', config.redis ? redactUrl(config.redis.url) : null, started)
     for (const g of this.store.recentGaps(20).reverse()) this.health.gaps.push(g)
     this.hub = new PushHub(deps.post)

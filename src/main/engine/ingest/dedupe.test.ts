@@ -3,12 +3,19 @@ import { epochMs, type Tier } from '../../../shared/domain'
 import { Deduper, detectionKey } from './dedupe'
 
 const T0 = Date.parse('2025-09-16T14:00:00Z')
-const det = (symbol: string, detectedAt: number, tier: Tier = 'intraday', patternKey = 'doji') => ({ symbol, patternKey, tier, detectedAt: epochMs(detectedAt) })
+const det = (symbol: string, detectedAt: number, tier: Tier = 'intraday', patternKey = 'doji', timeframe: string | null = null) => ({ symbol, patternKey, tier, detectedAt: epochMs(detectedAt), timeframe })
 
 describe('detectionKey', () => {
   it('drops the sub-second part only', () => {
     expect(detectionKey(det('AAPL', T0 + 100))).toBe(detectionKey(det('AAPL', T0 + 999)))
     expect(detectionKey(det('AAPL', T0 + 999))).not.toBe(detectionKey(det('AAPL', T0 + 1000)))
+  })
+
+  it('tells timeframes apart, with one spelling per timeframe and the tier base one when absent', () => {
+    expect(detectionKey(det('AAPL', T0, 'intraday', 'hammer', '1min'))).toBe(detectionKey(det('AAPL', T0, 'intraday', 'hammer', '1m')))
+    expect(detectionKey(det('AAPL', T0, 'intraday', 'hammer', '1min'))).toBe(detectionKey(det('AAPL', T0, 'intraday', 'hammer', null)))
+    expect(detectionKey(det('AAPL', T0, 'intraday', 'hammer', '1min'))).not.toBe(detectionKey(det('AAPL', T0, 'intraday', 'hammer', 'hourly')))
+    expect(detectionKey(det('AAPL', T0, 'daily', 'doji', '1day'))).toBe(detectionKey(det('AAPL', T0, 'daily', 'doji', null)))
   })
 
   it('tells tiers, symbols and patterns apart', () => {

@@ -120,15 +120,13 @@ describe('PatternStore: patterns', () => {
     expect(store.insertPatterns([])).toBe(0)
   })
 
-  it('hands back recent detection keys, newest first, for seeding the deduper', () => {
-    const events = [makePattern(1), makePattern(2, { tier: 'intraday' }), makePattern(3, { tier: 'combo' })]
+  it('hands back the rows that arrived recently, oldest first, for restoring state after a restart', () => {
+    const events = [1, 2, 3, 4].map((id) => makePattern(id, { symbol: `S${id}`, receivedAt: ms(T0 + id * 1000) }))
     store.insertPatterns(events)
-    const keys = store.recentDetections(epochMs(0), 10)
-    expect(keys).toHaveLength(3)
-    expect(keys.map((k) => k.detectedAt)).toEqual([...keys.map((k) => k.detectedAt)].sort((a, b) => b - a))
-    expect(keys).toContainEqual({ tier: 'intraday', symbol: events[1]!.symbol, patternKey: events[1]!.patternKey, detectedAt: events[1]!.detectedAt })
-    expect(store.recentDetections(epochMs(0), 2)).toHaveLength(2)
-    expect(store.recentDetections(epochMs(Math.max(...events.map((e) => e.detectedAt)) + 1), 10)).toEqual([])
+    const rows = store.recentArrivals(ms(T0 + 2000), 10)
+    expect(rows.map((r) => r.id)).toEqual([2, 3, 4])
+    expect(rows[0]).toEqual({ id: 2, tier: 'daily', symbol: 'S2', pattern: 'Doji', patternKey: 'doji', confidence: 0.75, detectedAt: events[1]!.detectedAt, receivedAt: T0 + 2000, timeframe: 'daily' })
+    expect(store.recentArrivals(ms(0), 2).map((r) => r.id)).toEqual([3, 4])
   })
 
   it('rejects a reused id (a bug, not a duplicate) and rolls the whole batch back', () => {
@@ -370,10 +368,10 @@ describe('query plans of the hot queries', () => {
       expect(p).toMatch(/^SEARCH pattern_events USING INDEX pattern_events_symbol \(symbol=\? AND detected_at<\?\)/)
       expect(p).not.toMatch(/SCAN pattern_events/)
     }
-    // Seeding the deduper walks the feed index of each tier.
-    const seed = plan(STORE_SQL.recentDetections, [T0, T0, T0, 1000])
-    expect(seed).toContain('pattern_events_feed (tier=? AND detected_at>?)')
-    expect(seed).not.toMatch(/SCAN pattern_events/)
+    // Restoring after a restart walks the rowid b-tree backwards: no sort, stopped by LIMIT.
+    const restore = plan(STORE_SQL.recentArrivals, [1000])
+    expect(restore).toMatch(/^SCAN pattern_events$/)
+    expect(restore).not.toMatch(/TEMP B-TREE/)
   })
 
   it('keep the feed and pattern indexes without any statistics', () => {

@@ -38,12 +38,14 @@ export const STORE_SQL = {
   pruneTier: 'DELETE FROM pattern_events WHERE id IN (SELECT id FROM pattern_events WHERE tier = ? AND detected_at < ? LIMIT ?)',
   pruneConfluence: 'DELETE FROM confluence_events WHERE id IN (SELECT id FROM confluence_events WHERE at < ? LIMIT ?)',
   maxPatternId: 'SELECT max(id) FROM pattern_events',
-  // One index range per tier (the feed index), merged: no scan of the table.
-  recentDetections:
-    "SELECT tier, symbol, pattern_key, detected_at FROM (SELECT * FROM pattern_events WHERE tier = 'daily' AND detected_at >= ? UNION ALL SELECT * FROM pattern_events WHERE tier = 'intraday' AND detected_at >= ? UNION ALL SELECT * FROM pattern_events WHERE tier = 'combo' AND detected_at >= ?) ORDER BY detected_at DESC LIMIT ?",
+  // Ids rise with arrival: the newest rows are the end of the rowid b-tree, walked backwards and stopped by LIMIT.
+  recentArrivals: 'SELECT id, tier, symbol, pattern, pattern_key, confidence, detected_at, received_at, timeframe FROM pattern_events ORDER BY id DESC LIMIT ?',
   maxConfluenceId: 'SELECT max(id) FROM confluence_events',
   countTier: 'SELECT count(*) FROM pattern_events WHERE tier = ?',
 } as const
+
+/** What the engine restores its dedupe and confluence state from after a restart. */
+export type RecentArrival = Pick<PatternEvent, 'id' | 'tier' | 'symbol' | 'pattern' | 'patternKey' | 'confidence' | 'detectedAt' | 'receivedAt' | 'timeframe'>
 
 /**
  * A row as an array in PATTERN_COLUMNS order: the insert's arguments and what
@@ -110,7 +112,7 @@ export class PatternStore {
   private readonly getMetaStmt: Statement<[string], string>
   private readonly setMetaStmt: Statement<[string, string]>
 
-  private readonly recentDetectionsStmt: Statement<[number, number, number, number], [string, string, string, number]>
+  private readonly recentArrivalsStmt: Statement<[number], [number, string, string, string, string, number, number, number, string | null]>
   private readonly insertPatternsTx: (events: readonly PatternEvent[]) => number
   private readonly insertConfluenceTx: (events: readonly ConfluenceEvent[]) => void
 
@@ -128,7 +130,7 @@ export class PatternStore {
     this.insertConfluenceRow = db.prepare(
       `INSERT INTO confluence_events (${CONFLUENCE_COLUMNS}) VALUES (@id, @symbol, @tiers, @event_ids, @patterns, @at, @confidence)`,
     )
-    this.recentDetectionsStmt = db.prepare<[number, number, number, number], [string, string, string, number]>(STORE_SQL.recentDetections).raw()
+    this.recentArrivalsStmt = db.prepare<[number], [number, string, string, string, string, number, number, number, string | null]>(STORE_SQL.recentArrivals).raw()
     this.maxPatternIdStmt = db.prepare<[], number | null>(STORE_SQL.maxPatternId).pluck()
     this.maxConfluenceIdStmt = db.prepare<[], number | null>(STORE_SQL.maxConfluenceId).pluck()
     this.countAllStmt = db.prepare<[], number>('SELECT count(*) FROM pattern_events').pluck()
@@ -228,12 +230,17 @@ export class PatternStore {
   }
 
   /**
-   * Detection keys of the rows detected since `sinceMs` (newest first, at most
-   * `limit`): the engine seeds its deduper with them at start-up, so a
-   * detection re-published across a restart is still recognised.
+   * The rows that arrived since `sinceMs` (at most `limit`, the newest),
+   * oldest first: the engine restores its deduper and confluence state from
+   * them after a restart.
    */
-  recentDetections(sinceMs: EpochMs, limit: number): Pick<PatternEvent, 'tier' | 'symbol' | 'patternKey' | 'detectedAt'>[] {
-    return this.recentDetectionsStmt.all(sinceMs, sinceMs, sinceMs, limit).map(([tier, symbol, patternKey, detectedAt]) => ({ tier: tier as Tier, symbol, patternKey, detectedAt: detectedAt as EpochMs }))
+  recentArrivals(sinceMs: EpochMs, limit: number): RecentArrival[] {
+    const out: RecentArrival[] = []
+    for (const [id, tier, symbol, pattern, patternKey, confidence, detectedAt, receivedAt, timeframe] of this.recentArrivalsStmt.all(limit)) {
+      if (receivedAt < sinceMs) break
+      out.push({ id, tier: tier as Tier, symbol, pattern, patternKey, confidence, detectedAt: detectedAt as EpochMs, receivedAt: receivedAt as EpochMs, timeframe })
+    }
+    return out.reverse()
   }
 
   /** On startup: close gaps left open by a crash at `atMs` (the last known alive time). Returns how many. */

@@ -77,14 +77,6 @@ describe('TierProcessor thresholds', () => {
     expect(tp.metrics.combo.report(now, 0.7).belowThreshold).toBe(1)
   })
 
-  it('takes new thresholds at runtime', () => {
-    const tp = processor()
-    tp.setThresholds({ daily: 0.9, intraday: 0.5, combo: 0.7 })
-    const r = tp.process([pattern({ tier: 'daily', confidence: 0.85, symbol: 'D' }), pattern({ tier: 'intraday', confidence: 0.55, symbol: 'I' })], now)
-    expect(r.accepted.map((e) => e.symbol)).toEqual(['I'])
-    expect(tp.thresholds.daily).toBe(0.9)
-  })
-
   it('a held-back event takes no id and never reaches the metrics totals', () => {
     const tp = processor({ nextPatternId: 10 })
     const r = tp.process([pattern({ tier: 'intraday', confidence: 0.3 }), pattern({ tier: 'intraday', confidence: 0.95 })], now)

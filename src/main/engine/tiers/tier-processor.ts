@@ -5,7 +5,7 @@
  */
 import { TIERS, epochMs, type ConfluenceEvent, type EpochMs, type NormalizedPattern, type PatternEvent, type Tier } from '../../../shared/domain'
 import { marketCloseAfter } from '../../../shared/exchange-time'
-import { Deduper } from '../ingest/dedupe'
+import { DAILY_DEDUPE_MAX_ENTRIES, DAILY_DEDUPE_WINDOW_MS, DEDUPE_MAX_ENTRIES, DEDUPE_WINDOW_MS, Deduper, type DetectionIdentity } from '../ingest/dedupe'
 import { TierMetrics } from './metrics'
 
 export interface TierProcessorOptions {
@@ -16,6 +16,9 @@ export interface TierProcessorOptions {
   nextPatternId: number
   nextConfluenceId: number
 }
+
+/** What a restart restores from the store: enough to dedupe and to find confluence. */
+export type StoredHit = DetectionIdentity & Pick<PatternEvent, 'id' | 'pattern' | 'confidence' | 'receivedAt'>
 
 export interface TierBatchResult {
   accepted: PatternEvent[]
@@ -46,13 +49,15 @@ const NO_TIERS: Tier[] = Object.freeze([]) as unknown as Tier[]
 
 export class TierProcessor {
   readonly metrics: Record<Tier, TierMetrics> = { daily: new TierMetrics('daily'), intraday: new TierMetrics('intraday'), combo: new TierMetrics('combo') }
-  private readonly dedupe = new Deduper()
+  /** Daily detections are deduped over a day, the streaming tiers over half an hour (see dedupe.ts). */
+  private readonly dailyDedupe = new Deduper(DAILY_DEDUPE_WINDOW_MS, DAILY_DEDUPE_MAX_ENTRIES)
+  private readonly streamDedupe = new Deduper(DEDUPE_WINDOW_MS, DEDUPE_MAX_ENTRIES)
   private readonly hits = new Map<string, SymbolHits>()
   private nextId: number
   private nextConfluenceId: number
   confluenceTotal = 0
 
-  constructor(private opts: TierProcessorOptions) {
+  constructor(private readonly opts: TierProcessorOptions) {
     this.nextId = opts.nextPatternId
     this.nextConfluenceId = opts.nextConfluenceId
   }
@@ -61,13 +66,21 @@ export class TierProcessor {
     return this.opts.thresholds
   }
 
-  setThresholds(t: Record<Tier, number>): void {
-    this.opts = { ...this.opts, thresholds: t }
+  /**
+   * After a restart: the rows stored recently, oldest first. Each is marked
+   * as seen at its arrival time (so it expires from the deduper as it would
+   * have), and the newest hit per symbol and tier is restored for confluence
+   * (yesterday evening's daily setup meets this morning's intraday trigger).
+   */
+  restore(rows: StoredHit[]): void {
+    for (const r of rows) {
+      this.dedupeFor(r.tier).firstSighting(r, r.receivedAt)
+      this.recordHit(r)
+    }
   }
 
-  /** Mark detections as already seen (those stored before a restart). */
-  seedSeen(keys: Pick<NormalizedPattern, 'symbol' | 'patternKey' | 'tier' | 'detectedAt'>[], now: number): void {
-    for (const k of keys) this.dedupe.firstSighting(k, now)
+  private dedupeFor(tier: Tier): Deduper {
+    return tier === 'daily' ? this.dailyDedupe : this.streamDedupe
   }
 
   process(batch: NormalizedPattern[], now: EpochMs): TierBatchResult {
@@ -76,7 +89,7 @@ export class TierProcessor {
     let duplicates = 0
     let belowThreshold = 0
     for (const n of batch) {
-      if (!this.dedupe.firstSighting(n, now)) {
+      if (!this.dedupeFor(n.tier).firstSighting(n, now)) {
         duplicates++
         continue
       }
@@ -111,8 +124,8 @@ export class TierProcessor {
     }
   }
 
-  /** Record the hit; mark the event with the other tiers in the window; emit when the set of tiers grows. */
-  private trackConfluence(e: PatternEvent): ConfluenceEvent | null {
+  /** The latest hit per symbol and tier. */
+  private recordHit(e: Pick<PatternEvent, 'symbol' | 'tier' | 'detectedAt' | 'id' | 'pattern' | 'confidence'>): SymbolHits {
     let h = this.hits.get(e.symbol)
     if (!h) {
       if (this.hits.size >= MAX_TRACKED_SYMBOLS) this.pruneHits(e.detectedAt)
@@ -127,6 +140,12 @@ export class TierProcessor {
       prev.pattern = e.pattern
       prev.confidence = e.confidence
     }
+    return h
+  }
+
+  /** Record the hit; mark the event with the other tiers in the window; emit when the set of tiers grows. */
+  private trackConfluence(e: PatternEvent): ConfluenceEvent | null {
+    const h = this.recordHit(e)
     const window = this.opts.confluenceWindowMs
     let count = 0
     for (const t of TIERS) {
@@ -177,7 +196,8 @@ export class TierProcessor {
 
   /** Periodic housekeeping: bounded memory over days of running. */
   sweep(now: number): void {
-    this.dedupe.sweep(now)
+    this.dailyDedupe.sweep(now)
+    this.streamDedupe.sweep(now)
     this.pruneHits(now)
   }
 }
