@@ -152,6 +152,10 @@ export interface HealthReport {
     belowThreshold: number
     stored: number
     eventsPerSecond: number
+    /** Events dropped because the store could not write for too long (its backlog is bounded). */
+    storeDropped: number
+    /** Events not pushed to a client that fell too far behind (it can page them from the store). */
+    pushDropped: number
   }
   /** Messages read from Redis and not yet processed by the engine. */
   queueDepth: number

@@ -3,6 +3,7 @@
  * and the push hub. Runs off the UI thread (worker thread or utilityProcess);
  * nothing here knows which host it is in.
  */
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 import {
@@ -27,7 +28,8 @@ import { PushHub } from './hub'
 import { normalize } from './ingest/normalize'
 import type { EngineToHost, HostToEngine } from './port'
 import { BatchWriter } from './store/batch-writer'
-import { openDatabase } from './store/db'
+import { openDatabase, type Database } from './store/db'
+import { lockDataFolder, type DataLock } from './store/data-lock'
 import { PatternStore } from './store/pattern-store'
 import { Checkpointer } from './store/checkpointer'
 import { TierProcessor } from './tiers/tier-processor'
@@ -66,6 +68,13 @@ const RETENTION_MS = 3600_000
 const CHECKPOINT_MS = 2000
 /** Rows read back at start-up to restore dedupe and confluence state (a fraction of a second). */
 const RESTORE_MAX_ROWS = 150_000
+/** The engine's last sign of life, for the downtime gap at the next start. */
+const LAST_ALIVE_KEY = 'lastAlive'
+const LAST_ALIVE_EVERY_TICKS = 10
+/** Shorter downtimes (a quick restart) are not worth a gap marker. */
+const DOWNTIME_GAP_MIN_MS = 15_000
+/** Events held in memory while the store cannot write (about 250 MB at most); beyond it the oldest are dropped and counted. */
+const MAX_STORE_BACKLOG = 500_000
 /** Rows per retention step (a few ms of work) and the pause between steps. */
 const PRUNE_CHUNK_ROWS = 1000
 const PRUNE_PAUSE_MS = 20
@@ -81,8 +90,11 @@ export class Engine {
   private readonly timers: ReturnType<typeof setInterval>[] = []
   private readonly handlers: Handlers
   private readonly checkpointer: Checkpointer | null = null
+  private readonly dataLock: DataLock | null = null
   private openGap: { gap: Gap; id: number } | null = null
   private wasReady = false
+  private ticks = 0
+  private readonly startedAt: EpochMs
   private pruning = false
   private disposed = false
   private counters = { received: 0, patterns: 0, duplicates: 0, belowThreshold: 0, stored: 0 }
@@ -92,15 +104,32 @@ export class Engine {
     const { config } = deps
     this.now = deps.now ?? Date.now
     const started = epochMs(this.now())
+    this.startedAt = started
     const file = config.dataDir ? join(config.dataDir, 'tickstock.db') : ':memory:'
-    const db = openDatabase(file, { nativeBinding: config.sqliteNativeBinding })
+    if (config.dataDir) {
+      mkdirSync(config.dataDir, { recursive: true })
+      this.dataLock = lockDataFolder(config.dataDir)
+    }
+    let db: Database
+    try {
+      db = openDatabase(file, { nativeBinding: config.sqliteNativeBinding })
+    } catch (e) {
+      this.dataLock?.release()
+      throw e
+    }
     if (config.dataDir) {
       // Checkpoints happen on their own thread, never on this one (see checkpointer.worker.ts).
       db.pragma('wal_autocheckpoint = 0')
-      this.checkpointer = new Checkpointer({ file, intervalMs: CHECKPOINT_MS, nativeBinding: config.sqliteNativeBinding }, (l, m) => this.log(l, m))
+      // After a burst the WAL file is cut back to this size at the next checkpoint.
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
+      this.checkpointer = new Checkpointer({ file, intervalMs: CHECKPOINT_MS, nativeBinding: config.sqliteNativeBinding }, (l, m) => this.log(l, m), () => {
+        if (!this.disposed) db.pragma('wal_autocheckpoint = 1000')
+      })
     }
     this.store = new PatternStore(db)
-    this.store.closeDanglingGaps(started)
+    // The terminal itself was not running between its last sign of life and now: nothing was received.
+    const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
+    this.store.closeDanglingGaps(Number.isFinite(lastAlive) ? epochMs(lastAlive) : started)
     this.tiers = new TierProcessor({
       thresholds: config.thresholds,
       confluenceWindowMs: config.confluenceWindowMs,
@@ -112,11 +141,26 @@ export class Engine {
     // last evening's daily hits must still meet this morning's intraday ones.
     this.tiers.restore(this.store.recentArrivals(epochMs(started - Math.max(DAILY_DEDUPE_WINDOW_MS, config.confluenceWindowMs)), RESTORE_MAX_ROWS))
     this.health = new HealthTracker(config.redis ? 'live' : 'demo', config.redis ? redactUrl(config.redis.url) : null, started)
+    if (Number.isFinite(lastAlive) && started - lastAlive > DOWNTIME_GAP_MIN_MS) {
+      this.store.closeGap(this.store.openGap(epochMs(lastAlive), 'terminal not running'), started)
+    }
     for (const g of this.store.recentGaps(20).reverse()) this.health.gaps.push(g)
     this.hub = new PushHub(deps.post)
-    const onError = (e: unknown): void => this.log('error', `store write failed, will retry: ${(e as Error).message}`)
-    this.patternWriter = new BatchWriter<PatternEvent>((items) => (this.counters.stored += this.store.insertPatterns(items)), { maxBatch: 2000, maxDelayMs: 50, onError })
-    this.confluenceWriter = new BatchWriter<ConfluenceEvent>((items) => this.store.insertConfluence(items), { maxBatch: 500, maxDelayMs: 100, onError })
+    // Retried every flush interval while failing (disk full, say): logged once a minute, not each time.
+    let lastWriteError = 0
+    const onError = (e: unknown): void => {
+      const t = this.now()
+      if (t - lastWriteError < 60_000) return
+      lastWriteError = t
+      this.log('error', `store write failed, keeping events in memory and retrying (${this.patternWriter.backlog} waiting): ${(e as Error).message}`)
+    }
+    this.patternWriter = new BatchWriter<PatternEvent>((items) => (this.counters.stored += this.store.insertPatterns(items)), {
+      maxBatch: 2000,
+      maxDelayMs: 50,
+      onError,
+      maxBacklog: MAX_STORE_BACKLOG,
+    })
+    this.confluenceWriter = new BatchWriter<ConfluenceEvent>((items) => this.store.insertConfluence(items), { maxBatch: 500, maxDelayMs: 100, onError, maxBacklog: MAX_STORE_BACKLOG })
     this.handlers = this.makeHandlers()
   }
 
@@ -213,11 +257,13 @@ export class Engine {
         this.log('info', `redis: reconnected; no data from ${new Date(this.openGap.gap.from).toISOString()} to ${new Date(at).toISOString()}`)
         this.openGap = null
       }
-    } else if ((state === 'reconnecting' || state === 'closed') && this.wasReady && !this.openGap) {
-      // Pub/sub is lossy: everything published from now until we are back is gone. Record it.
-      const reason = detail ?? 'disconnected'
-      const gap = this.health.openGap(at, reason)
-      this.openGap = { gap, id: this.store.openGap(at, reason) }
+    } else if ((state === 'reconnecting' || state === 'closed') && !this.openGap) {
+      // Pub/sub is lossy: everything published from now until we are back is gone. Record it;
+      // when Redis was never reached, the loss runs from our own start.
+      const from = this.wasReady ? at : this.startedAt
+      const reason = this.wasReady ? (detail ?? 'disconnected') : `Redis unreachable since start${detail ? ` (${detail})` : ''}`
+      const gap = this.health.openGap(from, reason)
+      this.openGap = { gap, id: this.store.openGap(from, reason) }
       this.log('warn', `redis: ${state} (${reason})`)
     }
     this.pushHealth()
@@ -278,7 +324,12 @@ export class Engine {
 
   healthReport() {
     return this.health.report(epochMs(this.now()), {
-      ingest: { ...this.counters, eventsPerSecond: this.rateWindow.perSecond },
+      ingest: {
+        ...this.counters,
+        eventsPerSecond: this.rateWindow.perSecond,
+        storeDropped: this.patternWriter.dropped,
+        pushDropped: this.hub.droppedForSlowClients,
+      },
       queueDepth: this.deps.source.queueDepth(),
       storeBacklog: this.patternWriter.backlog,
       memory: { heapUsedBytes: getHeapStatistics().used_heap_size, rssBytes: process.memoryUsage.rss() },
@@ -319,6 +370,7 @@ export class Engine {
 
   private tick(): void {
     const now = this.now()
+    if (++this.ticks % LAST_ALIVE_EVERY_TICKS === 0) this.store.setMeta(LAST_ALIVE_KEY, String(now))
     const dt = (now - (this.rateWindow.at || now - HEALTH_PUSH_MS)) / 1000
     const inst = dt > 0 ? this.rateWindow.patterns / dt : 0
     this.rateWindow = { at: now, patterns: 0, perSecond: this.rateWindow.perSecond * 0.5 + inst * 0.5 }
@@ -362,6 +414,9 @@ export class Engine {
     if (this.disposed) return
     this.disposed = true
     for (const t of this.timers) clearInterval(t)
+    // Write what is pending before anything that may take seconds (the reader's own shutdown).
+    this.patternWriter.flushNow()
+    this.confluenceWriter.flushNow()
     await this.deps.source.stop()
     if (this.openGap) this.store.closeGap(this.openGap.id, epochMs(this.now()))
     this.patternWriter.dispose()
@@ -369,7 +424,9 @@ export class Engine {
     this.hub.flush()
     this.hub.dispose()
     await this.checkpointer?.stop()
+    this.store.setMeta(LAST_ALIVE_KEY, String(this.now()))
     this.store.close()
+    this.dataLock?.release()
   }
 }
 

@@ -29,11 +29,6 @@ interface Subscription {
   hasLatest: boolean
 }
 
-export interface HubStats {
-  subscriptions: number
-  droppedForSlowClients: number
-}
-
 export class PushHub {
   private readonly subs = new Map<string, Subscription>()
   private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set() }
@@ -80,6 +75,11 @@ export class PushHub {
 
   clientGone(cid: number): void {
     for (const sub of [...this.subs.values()]) if (sub.cid === cid) this.unsubscribe(cid, sub.sid)
+  }
+
+  /** Live subscriptions, over all clients (leak checks). */
+  get subscriptionCount(): number {
+    return this.subs.size
   }
 
   hasSubscribers(topic: TopicName): boolean {
@@ -155,10 +155,6 @@ export class PushHub {
     }
     this.dirty.clear()
     for (const f of frames.values()) this.post({ t: 'push', cid: f.cid, topic: f.topic, parts: f.parts })
-  }
-
-  stats(): HubStats {
-    return { subscriptions: this.subs.size, droppedForSlowClients: this.droppedForSlowClients }
   }
 
   dispose(): void {

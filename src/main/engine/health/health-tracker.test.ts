@@ -4,7 +4,7 @@ import type { NormalizeResult, StreamingHealthMessage } from '../ingest/normaliz
 import { HealthTracker } from './health-tracker'
 
 const T0 = epochMs(Date.parse('2025-09-16T14:00:00Z'))
-const extra = { ingest: { received: 0, patterns: 0, duplicates: 0, belowThreshold: 0, stored: 0, eventsPerSecond: 0 }, queueDepth: 0, storeBacklog: 0, memory: { heapUsedBytes: 1, rssBytes: 2 } }
+const extra = { ingest: { received: 0, patterns: 0, duplicates: 0, belowThreshold: 0, stored: 0, eventsPerSecond: 0, storeDropped: 0, pushDropped: 0 }, queueDepth: 0, storeBacklog: 0, memory: { heapUsedBytes: 1, rssBytes: 2 } }
 const live = (): HealthTracker => new HealthTracker('live', 'redis://redis.example:6379', T0)
 
 function health(over: Partial<StreamingHealthMessage> = {}): StreamingHealthMessage {

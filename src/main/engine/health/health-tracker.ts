@@ -42,8 +42,8 @@ export class HealthTracker {
   }
 
   setRedisState(state: RedisState, at: EpochMs): void {
-    if (state === this.redisState) return
     if (state === 'reconnecting') this.reconnectAttempts++
+    if (state === this.redisState) return
     if (state === 'ready') this.reconnectAttempts = 0
     this.redisState = state
     this.redisSince = at

@@ -27,7 +27,7 @@ const base: RedisOptions = {
 }
 
 const sub = new Redis(data.url, { ...base, connectionName: 'tickstock-terminal:sub' })
-const cmd = new Redis(data.url, { ...base, connectionName: 'tickstock-terminal:cmd' })
+const cmd = new Redis(data.url, { ...base, connectionName: 'tickstock-terminal:cmd', enableOfflineQueue: false })
 
 let ch: string[] = []
 let msg: string[] = []
@@ -53,7 +53,8 @@ sub.on('message', (channel: string, message: string) => {
 
 let lastState = ''
 const state = (s: Exclude<ReaderToEngine & { t: 'state' }, never>['state'], detail: string | null = null): void => {
-  if (s === lastState) return
+  // Every reconnect attempt is reported (health counts them); other states once.
+  if (s === lastState && s !== 'reconnecting') return
   lastState = s
   post({ t: 'state', state: s, at: Date.now(), detail })
 }
@@ -73,13 +74,20 @@ cmd.on('error', () => {
   /* the heartbeat poll reports through its own result */
 })
 
+let polling = false
 async function pollHeartbeat(): Promise<void> {
+  // Only when connected, one at a time: queued polls would pile up in the
+  // offline queue during an outage and all fire on reconnect.
+  if (polling || cmd.status !== 'ready') return
+  polling = true
   try {
     const v = await cmd.get(data.heartbeatKey)
     const n = v === null ? null : Number(v)
     post({ t: 'heartbeat', value: n !== null && Number.isFinite(n) ? n : null, at: Date.now() })
   } catch {
     /* disconnected: the state events already say so */
+  } finally {
+    polling = false
   }
 }
 

@@ -158,6 +158,28 @@ describe('BatchWriter', () => {
   })
 })
 
+describe('BatchWriter backlog bound', () => {
+  it('keeps at most maxBacklog items while flushes fail, dropping the oldest and counting them', () => {
+    const timers = manualTimers()
+    let failing = true
+    const written: number[] = []
+    const w = new BatchWriter<number>(
+      (items) => {
+        if (failing) throw new Error('disk full')
+        written.push(...items)
+      },
+      { maxBatch: 10, maxDelayMs: 5, timers, maxBacklog: 25, onError: () => {} },
+    )
+    w.push(Array.from({ length: 40 }, (_, i) => i))
+    expect(w.backlog).toBe(25)
+    expect(w.dropped).toBe(15)
+    failing = false
+    timers.advance(5)
+    expect(written).toEqual(Array.from({ length: 25 }, (_, i) => i + 15))
+    expect(w.backlog).toBe(0)
+  })
+})
+
 describe('BatchWriter over PatternStore', () => {
   const dirs = tempDirs()
   afterEach(() => dirs.cleanup())

@@ -21,6 +21,12 @@ export interface BatchWriterOptions<T> {
    * pending and are retried `maxDelayMs` later (or on `flushNow`). Default: console.error.
    */
   onError?: (error: unknown, batch: readonly T[]) => void
+  /**
+   * At most this many items wait (a disk that stays full must not exhaust
+   * memory): beyond it the oldest are dropped and counted in `dropped`.
+   * Default: unbounded.
+   */
+  maxBacklog?: number
 }
 
 const defaultTimers: BatchTimers = {
@@ -39,6 +45,9 @@ export class BatchWriter<T> {
   private readonly maxDelayMs: number
   private readonly timers: BatchTimers
   private readonly onError: (error: unknown, batch: readonly T[]) => void
+  private readonly maxBacklog: number
+  /** Items dropped because the backlog was full. */
+  dropped = 0
 
   constructor(
     private readonly flush: (items: T[]) => void,
@@ -50,6 +59,7 @@ export class BatchWriter<T> {
     this.maxDelayMs = opts.maxDelayMs
     this.timers = opts.timers ?? defaultTimers
     this.onError = opts.onError ?? ((error) => console.error('BatchWriter: flush failed; items kept for retry', error))
+    this.maxBacklog = opts.maxBacklog ?? Number.POSITIVE_INFINITY
   }
 
   /** Items waiting to be written (including any from a failed flush). */
@@ -62,6 +72,11 @@ export class BatchWriter<T> {
     if (items.length === 0) return
     // A loop, not push(...items): spreading a very large array overflows the call stack.
     for (const item of items) this.pending.push(item)
+    const excess = this.pending.length - this.maxBacklog
+    if (excess > 0) {
+      this.pending.splice(0, excess)
+      this.dropped += excess
+    }
     if (this.pending.length >= this.maxBatch && !this.failing) this.drain()
     else this.arm()
   }

@@ -6,10 +6,21 @@ import type { CheckpointerData } from './checkpointer.worker'
 export class Checkpointer {
   private worker: Worker | null
 
-  constructor(data: CheckpointerData, log: (level: 'info' | 'warn' | 'error', msg: string) => void) {
-    this.worker = startWorker('checkpointer', data as unknown as Record<string, unknown>, { name: 'tickstock-checkpointer' })
-    this.worker.on('message', (m: { t: 'log'; level: 'warn'; msg: string }) => log(m.level, m.msg))
-    this.worker.on('error', (e) => log('error', `checkpointer thread failed: ${e.message}`))
+  /**
+   * `onLost` runs if the thread dies: the engine then turns SQLite's own
+   * checkpointing back on, so the WAL file can never grow without bound.
+   */
+  constructor(data: CheckpointerData, log: (level: 'info' | 'warn' | 'error', msg: string) => void, onLost: () => void) {
+    const w = startWorker('checkpointer', data as unknown as Record<string, unknown>, { name: 'tickstock-checkpointer' })
+    this.worker = w
+    w.on('message', (m: { t: 'log'; level: 'warn'; msg: string }) => log(m.level, m.msg))
+    w.on('error', (e) => log('error', `checkpointer thread failed: ${e.message}`))
+    w.on('exit', (code) => {
+      if (this.worker !== w) return // stopped on purpose
+      this.worker = null
+      log('error', `checkpointer thread exited (${code}); SQLite checkpoints on the engine thread from now on`)
+      onLost()
+    })
   }
 
   /** Stop it; the engine's own close then checkpoints what is left. */

@@ -32,6 +32,8 @@ const timer = setInterval(() => checkpoint('PASSIVE'), data.intervalMs)
 port.on('message', (m: { t: 'stop' }) => {
   if (m.t !== 'stop') return
   clearInterval(timer)
+  // Leave a small file behind: the WAL of a burst is reset to zero length.
+  checkpoint('TRUNCATE')
   db.close()
   port.close()
 })

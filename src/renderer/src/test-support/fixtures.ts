@@ -53,7 +53,7 @@ export function makeHealth(over: Partial<HealthReport> = {}): HealthReport {
     streamingHealth: null,
     gaps: [],
     rejected: { total: 0, byReason: {}, samples: [] },
-    ingest: { received: 10, patterns: 10, duplicates: 0, belowThreshold: 0, stored: 10, eventsPerSecond: 2.5 },
+    ingest: { received: 10, patterns: 10, duplicates: 0, belowThreshold: 0, stored: 10, eventsPerSecond: 2.5, storeDropped: 0, pushDropped: 0 },
     queueDepth: 0,
     storeBacklog: 0,
     recentAlerts: [],
