@@ -13,6 +13,7 @@ if (!parentPort) {
   process.exit(2)
 } else {
   // Give the last message (stopped, fatal) a moment to leave before exiting.
+  // runEngine calls this (through onStopped) once it has disposed and posted 'stopped'.
   const exitSoon = (code: number): void => {
     setTimeout(() => process.exit(code), 25)
   }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BrowserWindow, app, ipcMain, session, utilityProcess } from 'electron'
 import { IPC } from '../shared/ipc-channels'
-import { redactRedisUrl, resolveEngineConfig } from './electron/engine-config'
+import { describeEngineConfig, resolveEngineConfig } from './electron/engine-config'
 import { createEngineSupervisor, type EngineChild } from './electron/engine-supervisor'
 import { createIpcRouter } from './electron/ipc-router'
 import { createMainWindow } from './electron/main-window'
@@ -53,8 +53,7 @@ function engineConfig() {
     fileExists: existsSync,
   })
   for (const w of resolved.warnings) log('warn', w)
-  const redis = resolved.config.redis
-  log('info', `engine: data in ${resolved.config.dataDir}; ${redis ? `Redis ${redactRedisUrl(redis.url)} (from ${resolved.redisSource})` : 'demo feed (no Redis configured)'}`)
+  log('info', describeEngineConfig(resolved))
   return resolved.config
 }
 

@@ -1,20 +1,30 @@
 /**
  * The engine config the desktop host sends to its utility process:
  * - data in `<userData>/data`;
- * - Redis from env TICKSTOCK_REDIS_URL, else `redis` in `<userData>/settings.json`,
- *   else the demo feed;
+ * - Redis from env TICKSTOCK_REDIS_URL (its ioredis options from env
+ *   TICKSTOCK_REDIS_OPTIONS, a JSON object, as `tickstock serve` reads them),
+ *   else `redis` in `<userData>/settings.json`, else the demo feed;
+ * - thresholds, retentionDays and confluenceWindowMs from settings.json;
  * - better-sqlite3 built for Electron's ABI from env TICKSTOCK_SQLITE_BINDING,
  *   else `<app root>/native/electron/better_sqlite3.node` when it exists.
  * File access is injected so this is testable without touching the user's folders.
  */
 import { join } from 'node:path'
 import { z } from 'zod'
+import { redactUrl } from '../../shared/redact'
 import { engineConfigSchema, redisConfigSchema, type EngineConfigInput } from '../engine/config'
 
-/** What `<userData>/settings.json` may hold (unknown keys are ignored). */
+const engineField = engineConfigSchema.shape
+/**
+ * What `<userData>/settings.json` may hold (unknown keys are ignored). The
+ * engine's own schema pieces, without their defaults: a key left out stays
+ * out, and the engine applies its default.
+ */
 export const hostSettingsSchema = z.object({
   redis: redisConfigSchema.nullable().optional(),
-  thresholds: engineConfigSchema.shape.thresholds.optional(),
+  thresholds: engineField.thresholds.unwrap().optional(),
+  retentionDays: engineField.retentionDays.unwrap().optional(),
+  confluenceWindowMs: engineField.confluenceWindowMs.unwrap().optional(),
 })
 export type HostSettings = z.output<typeof hostSettingsSchema>
 
@@ -56,14 +66,16 @@ export function resolveEngineConfig(src: EngineConfigSources): ResolvedEngineCon
       if (parsed.success) settings = parsed.data
       else warnings.push(`${file}: ignored (${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')})`)
     } catch (e) {
-      warnings.push(`${file}: ignored (not JSON: ${e instanceof Error ? e.message : String(e)})`)
+      warnings.push(`${file}: ignored (${jsonProblem(e)})`)
     }
   }
 
   let redisSource: ResolvedEngineConfig['redisSource'] = 'demo'
   const envUrl = src.env.TICKSTOCK_REDIS_URL?.trim()
+  const envOptions = redisOptionsFromEnv(src.env.TICKSTOCK_REDIS_OPTIONS, warnings)
+  if (envOptions && !envUrl) warnings.push('TICKSTOCK_REDIS_OPTIONS: ignored (it applies to TICKSTOCK_REDIS_URL, which is not set; settings.json takes redis.options)')
   if (envUrl) {
-    config.redis = { url: envUrl, options: {} }
+    config.redis = { url: envUrl, options: envOptions ?? {} }
     redisSource = 'env'
   } else if (settings.redis) {
     config.redis = settings.redis
@@ -72,6 +84,8 @@ export function resolveEngineConfig(src: EngineConfigSources): ResolvedEngineCon
     config.redis = null
   }
   if (settings.thresholds) config.thresholds = settings.thresholds
+  if (settings.retentionDays !== undefined) config.retentionDays = settings.retentionDays
+  if (settings.confluenceWindowMs !== undefined) config.confluenceWindowMs = settings.confluenceWindowMs
 
   const envBinding = src.env.TICKSTOCK_SQLITE_BINDING?.trim()
   const defaultBinding = electronSqliteBindingPath(src.appRoot)
@@ -88,13 +102,42 @@ export function resolveEngineConfig(src: EngineConfigSources): ResolvedEngineCon
   return { config, redisSource, warnings }
 }
 
-/** The Redis URL without its password, for logs. */
-export function redactRedisUrl(url: string): string {
+/** One line for the log: where the engine's data and feed come from. The Redis URL is redacted (userinfo and secret query options). */
+export function describeEngineConfig(resolved: ResolvedEngineConfig): string {
+  const { config, redisSource } = resolved
+  const feed = config.redis ? `Redis ${redactUrl(config.redis.url)} (from ${redisSource})` : 'demo feed (no Redis configured)'
+  return `engine: data in ${config.dataDir ?? 'memory'}; ${feed}`
+}
+
+/**
+ * TICKSTOCK_REDIS_OPTIONS as `tickstock serve` reads it: a JSON object of
+ * ioredis options. Anything else is refused with one warning line naming the
+ * variable (never its text: it may hold a password). Undefined when unset.
+ */
+function redisOptionsFromEnv(text: string | undefined, warnings: string[]): Record<string, unknown> | undefined {
+  if (text === undefined || text.trim() === '') return undefined
+  let value: unknown
   try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '(unparseable url)'
+    value = JSON.parse(text)
+  } catch (e) {
+    warnings.push(`TICKSTOCK_REDIS_OPTIONS: ignored (${jsonProblem(e)}; expected a JSON object of ioredis options)`)
+    return undefined
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    warnings.push(`TICKSTOCK_REDIS_OPTIONS: ignored (not a JSON object: ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`})`)
+    return undefined
+  }
+  return value as Record<string, unknown>
+}
+
+/**
+ * A JSON.parse failure without the quote of the input V8 puts in its message
+ * (the input may hold a password): only where it went wrong.
+ */
+function jsonProblem(e: unknown): string {
+  const msg = e instanceof Error ? e.message : ''
+  const at = /position (\d+)/.exec(msg)?.[1]
+  if (at !== undefined) return `not valid JSON at position ${at}`
+  if (/end of JSON input/i.test(msg)) return 'not valid JSON: it ends too early'
+  return 'not valid JSON'
 }

@@ -2,13 +2,15 @@
  * The engine's side of Electron's utilityProcess channel. The host's first
  * message is `{t:'config', config}` (chosen over argv/env so that a Redis
  * password in the URL never shows up in `ps` or /proc/<pid>/environ, and the
- * config stays structured). Later messages are the engine protocol. A
- * `{t:'shutdown'}` is handled here: dispose the engine, report 'stopped', exit.
+ * config stays structured). Later messages are the engine protocol, passed to
+ * `runEngine` as they are, `shutdown` included: runEngine owns shutdown
+ * (dispose once, post 'stopped', then `onStopped`, which exits here). The one
+ * exception is a shutdown before any config, when there is no engine to stop.
  * No Electron import: the parent port is passed in.
  */
 import type { EngineConfigInput } from '../engine/config'
 import type { EngineToHost, EnginePort, HostToEngine } from '../engine/port'
-import type { RunningEngine } from '../engine/run'
+import type { RunEngineOptions } from '../engine/run'
 
 /** The host's first message to a freshly forked engine process. */
 export interface EngineBootMessage {
@@ -24,7 +26,7 @@ export interface ParentPortLike {
 
 export interface EngineUtilityDeps {
   parentPort: ParentPortLike
-  runEngine(port: EnginePort, config: EngineConfigInput): Promise<Pick<RunningEngine, 'dispose'>>
+  runEngine(port: EnginePort, config: EngineConfigInput, options: RunEngineOptions): Promise<unknown>
   exit(code: number): void
 }
 
@@ -34,7 +36,7 @@ const isBoot = (m: unknown): m is EngineBootMessage =>
 const isHostMessage = (m: unknown): m is HostToEngine =>
   typeof m === 'object' && m !== null && typeof (m as { t?: unknown }).t === 'string'
 
-const describe = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e))
+const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e))
 
 /** Wire the parent port to `runEngine`. Returns a promise that settles when the engine has started (or failed to). */
 export function serveEngineOverParentPort(deps: EngineUtilityDeps): { started: Promise<void> } {
@@ -44,8 +46,6 @@ export function serveEngineOverParentPort(deps: EngineUtilityDeps): { started: P
   // Messages that arrive after the config but before runEngine has subscribed.
   let early: HostToEngine[] | null = []
   let configured = false
-  let engine: Promise<Pick<RunningEngine, 'dispose'> | null> | null = null
-  let shuttingDown = false
 
   let resolveStarted!: () => void
   const started = new Promise<void>((r) => (resolveStarted = r))
@@ -58,32 +58,18 @@ export function serveEngineOverParentPort(deps: EngineUtilityDeps): { started: P
         const held = early
         early = null
         queueMicrotask(() => {
-          for (const m of held) for (const l of listeners) l(m)
+          for (const m of held) for (const l of [...listeners]) l(m)
         })
       }
       return () => listeners.delete(listener)
     },
   }
 
-  const shutdown = async (): Promise<void> => {
-    if (shuttingDown) return
-    shuttingDown = true
-    let code = 0
-    try {
-      const running = await engine
-      await running?.dispose()
-    } catch (e) {
-      post({ t: 'log', level: 'error', msg: `engine dispose failed: ${describe(e)}` })
-      code = 1
-    }
-    post({ t: 'stopped' })
-    deps.exit(code)
-  }
-
   parentPort.on('message', (e) => {
     const m = e.data
     if (!configured) {
       if (isHostMessage(m) && m.t === 'shutdown') {
+        // No engine was started: nothing to dispose.
         post({ t: 'stopped' })
         deps.exit(0)
         return
@@ -93,28 +79,19 @@ export function serveEngineOverParentPort(deps: EngineUtilityDeps): { started: P
         return
       }
       configured = true
-      engine = deps.runEngine(port, m.config).then(
-        (running) => {
-          resolveStarted()
-          return running
-        },
+      deps.runEngine(port, m.config, { onStopped: (code) => deps.exit(code) }).then(
+        () => resolveStarted(),
         (err: unknown) => {
-          post({ t: 'fatal', msg: `engine failed to start: ${describe(err)}` })
+          post({ t: 'fatal', msg: `engine failed to start: ${describeError(err)}` })
           resolveStarted()
           deps.exit(1)
-          return null
         },
       )
       return
     }
     if (!isHostMessage(m)) return
-    if (m.t === 'shutdown') {
-      void shutdown()
-      return
-    }
-    if (shuttingDown) return
     if (early) early.push(m)
-    else for (const l of listeners) l(m)
+    else for (const l of [...listeners]) l(m)
   })
 
   return { started }

@@ -1,6 +1,11 @@
 /**
  * Entry point shared by both engine hosts: the headless host's worker thread
  * and Electron's utilityProcess call `runEngine` with their side of the port.
+ *
+ * `runEngine` owns shutdown: on `{t:'shutdown'}` it disposes the engine (once),
+ * posts `{t:'stopped'}`, then calls `onStopped` so the entry can let go of its
+ * port (worker thread) or exit (utility process). Entries do not handle
+ * `shutdown` themselves.
  */
 import { engineConfigSchema, type EngineConfigInput } from './config'
 import { Engine } from './engine'
@@ -10,11 +15,22 @@ import type { EnginePort } from './port'
 
 export interface RunningEngine {
   readonly engine: Engine
-  /** Drain pending writes, close Redis and the database. */
+  /** Drain pending writes, close Redis and the database. Idempotent; does not post `stopped` or call `onStopped`. */
   dispose(): Promise<void>
 }
 
-export async function runEngine(port: EnginePort, input: EngineConfigInput): Promise<RunningEngine> {
+export interface RunEngineOptions {
+  /**
+   * Called once after a `shutdown` message, when the engine is disposed and
+   * `stopped` has been posted. `code` is 0 after a clean drain, 1 when
+   * disposing failed (the failure was posted as an error log first).
+   */
+  onStopped?(code: number): void
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e))
+
+export async function runEngine(port: EnginePort, input: EngineConfigInput, options: RunEngineOptions = {}): Promise<RunningEngine> {
   const parsed = engineConfigSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -33,10 +49,22 @@ export async function runEngine(port: EnginePort, input: EngineConfigInput): Pro
   }
   let disposing: Promise<void> | null = null
   const dispose = (): Promise<void> => (disposing ??= engine.dispose())
+  const stop = async (): Promise<void> => {
+    let code = 0
+    try {
+      await dispose()
+    } catch (e) {
+      port.post({ t: 'log', level: 'error', msg: `engine dispose failed: ${describeError(e)}` })
+      code = 1
+    }
+    port.post({ t: 'stopped' })
+    options.onStopped?.(code)
+  }
   const off = port.onMessage((m) => {
     if (m.t === 'shutdown') {
+      // Later messages (a second shutdown included) are not for a stopping engine.
       off()
-      void dispose().then(() => port.post({ t: 'stopped' }))
+      void stop()
       return
     }
     engine.onHostMessage(m)

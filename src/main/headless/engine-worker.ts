@@ -1,4 +1,8 @@
-/** The headless host's engine thread: runEngine over worker_threads' parentPort. */
+/**
+ * The headless host's engine thread: runEngine over worker_threads' parentPort.
+ * Shutdown belongs to runEngine; once it has posted `stopped`, the port is
+ * closed here so the thread can end.
+ */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { EngineConfigInput } from '../engine/config'
 import type { EnginePort, EngineToHost, HostToEngine } from '../engine/port'
@@ -14,14 +18,7 @@ const port: EnginePort = {
   },
 }
 
-runEngine(port, (workerData as { config: EngineConfigInput }).config).then(
-  (running) => {
-    parent.on('message', (m: HostToEngine) => {
-      if (m.t === 'shutdown') void running.dispose().then(() => parent.close())
-    })
-  },
-  () => {
-    // runEngine already posted a fatal message naming the problem.
-    parent.close()
-  },
-)
+runEngine(port, (workerData as { config: EngineConfigInput }).config, { onStopped: () => parent.close() }).catch(() => {
+  // runEngine already posted a fatal message naming the problem.
+  parent.close()
+})
