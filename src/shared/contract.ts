@@ -13,6 +13,12 @@ import {
   type PerformanceReport,
   type Tier,
   type EpochMs,
+  BAR_TIMEFRAMES,
+  type BarSeries,
+  type LayoutSummary,
+  type Prefs,
+  type SavedLayout,
+  type Bar,
 } from './domain'
 
 // ---------------------------------------------------------------- results
@@ -82,19 +88,61 @@ export interface EngineInfo {
   dataDir: string | null
 }
 
+export const barTimeframeSchema = z.enum(BAR_TIMEFRAMES)
+
+const layoutNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a layout needs a name')
+  .max(64, 'layout names are at most 64 characters')
+  .regex(/^[^\u0000-\u001f]+$/, 'layout names cannot hold control characters')
+
+/** Largest layout the engine stores (serialized): far above any real one, a bound on bad input. */
+export const MAX_LAYOUT_BYTES = 512 * 1024
+
+export const prefsSchema = z.object({
+  theme: z.enum(['dark', 'light']),
+  currentLayout: layoutNameSchema.nullable(),
+})
+
 /** Requests: name -> params schema (validated at the edge) and result type. */
 export const requestSchemas = {
   'patterns.query': patternQuerySchema,
+  /** One symbol's events across tiers, newest first (chart markers, linked panels). */
+  'patterns.symbol': z.object({ symbol: symbolSchema, since: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(2000).default(500) }),
   'patterns.performance': emptyParams,
   'health.get': emptyParams,
   'engine.info': emptyParams,
+  'bars.get': z.object({
+    symbol: symbolSchema,
+    timeframe: barTimeframeSchema,
+    limit: z.number().int().min(1).max(5000).default(500),
+    /** Bars starting strictly before this time (paging back). */
+    before: z.number().int().nonnegative().optional(),
+  }),
+  'layouts.list': emptyParams,
+  'layouts.get': z.object({ name: layoutNameSchema }),
+  'layouts.save': z.object({ name: layoutNameSchema, version: z.number().int().min(1), config: z.unknown() }),
+  'layouts.rename': z.object({ from: layoutNameSchema, to: layoutNameSchema }),
+  'layouts.delete': z.object({ name: layoutNameSchema }),
+  'prefs.get': emptyParams,
+  'prefs.set': prefsSchema.partial(),
 } as const
 
 export interface RequestResults {
   'patterns.query': PatternQueryResult
+  'patterns.symbol': { patterns: PatternEvent[] }
   'patterns.performance': PerformanceReport
   'health.get': HealthReport
   'engine.info': EngineInfo
+  'bars.get': BarSeries
+  'layouts.list': { layouts: LayoutSummary[] }
+  'layouts.get': SavedLayout
+  'layouts.save': LayoutSummary
+  'layouts.rename': LayoutSummary
+  'layouts.delete': { deleted: boolean }
+  'prefs.get': Prefs
+  'prefs.set': Prefs
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -123,12 +171,15 @@ export const topicDefs = {
   confluence: { filter: confluenceFilterSchema, merge: 'append' },
   /** Health snapshot; only the latest in a frame is sent. */
   health: { filter: emptyParams, merge: 'latest' },
+  /** New and updated bars of one symbol and timeframe (the last bar updates as it forms). */
+  bars: { filter: z.object({ symbol: symbolSchema, timeframe: barTimeframeSchema }), merge: 'append' },
 } as const
 
 export interface TopicPayloads {
   patterns: PatternEvent[]
   confluence: ConfluenceEvent[]
   health: HealthReport
+  bars: Bar[]
 }
 
 export type TopicName = keyof typeof topicDefs

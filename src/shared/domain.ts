@@ -187,3 +187,49 @@ export interface PerformanceReport {
   confluence: { total: number }
   generatedAt: EpochMs
 }
+
+// ---------------------------------------------------------------- bars
+
+export const BAR_TIMEFRAMES = ['1m', '5m', '15m', '1h', '1D'] as const
+export type BarTimeframe = (typeof BAR_TIMEFRAMES)[number]
+export const BAR_TIMEFRAME_MS: Record<BarTimeframe, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1D': 86_400_000 }
+
+export interface Bar {
+  /** Bar start. Daily bars start at 00:00 New York time of their session. */
+  time: EpochMs
+  open: number
+  high: number
+  low: number
+  close: number
+  volume: number
+}
+
+export interface BarSeries {
+  symbol: string
+  timeframe: BarTimeframe
+  bars: Bar[]
+  /** Where the bars come from; `none` when no source covers the symbol (yet). */
+  source: 'demo' | 'store' | 'none'
+  /** The exchange time zone the chart shows. */
+  timezone: 'America/New_York'
+}
+
+// ---------------------------------------------------------------- layouts and preferences
+
+export interface LayoutSummary {
+  name: string
+  /** Layout format version the renderer wrote it with. */
+  version: number
+  updatedAt: EpochMs
+}
+
+export interface SavedLayout extends LayoutSummary {
+  /** Opaque to the engine: the renderer's docking state (validated on load by the renderer). */
+  config: unknown
+}
+
+export interface Prefs {
+  theme: 'dark' | 'light'
+  /** The layout restored at start-up; null: the default layout. */
+  currentLayout: string | null
+}

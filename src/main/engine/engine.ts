@@ -12,6 +12,8 @@ import {
   ok,
   requestSchemas,
   zodFailure,
+  MAX_LAYOUT_BYTES,
+  type ContractError,
   type EngineInfo,
   type PatternQueryParsed,
   type PatternQueryResult,
@@ -32,6 +34,9 @@ import { openDatabase, type Database } from './store/db'
 import { lockDataFolder, type DataLock } from './store/data-lock'
 import { PatternStore } from './store/pattern-store'
 import { Checkpointer } from './store/checkpointer'
+import { LayoutNotFoundError, LayoutStore } from './store/layout-store'
+import { NO_BARS, type BarSource } from './bars/bar-source'
+import { DemoBars } from './bars/demo-bars'
 import { TierProcessor } from './tiers/tier-processor'
 import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
 
@@ -68,6 +73,7 @@ const RETENTION_MS = 3600_000
 const CHECKPOINT_MS = 2000
 /** Rows read back at start-up to restore dedupe and confluence state (a fraction of a second). */
 const RESTORE_MAX_ROWS = 150_000
+const MAX_PRICE_SYMBOLS = 20_000
 /** The engine's last sign of life, for the downtime gap at the next start. */
 const LAST_ALIVE_KEY = 'lastAlive'
 const LAST_ALIVE_EVERY_TICKS = 10
@@ -82,6 +88,10 @@ const PRUNE_PAUSE_MS = 20
 export class Engine {
   private readonly now: () => number
   private readonly store: PatternStore
+  private readonly layouts: LayoutStore
+  private readonly bars: BarSource
+  /** Latest price per symbol from the events (demo bars start there). Bounded. */
+  private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
   private readonly health: HealthTracker
   private readonly hub: PushHub
@@ -127,6 +137,8 @@ export class Engine {
       })
     }
     this.store = new PatternStore(db)
+    this.layouts = new LayoutStore(db)
+    this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
     // The terminal itself was not running between its last sign of life and now: nothing was received.
     const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
     this.store.closeDanglingGaps(Number.isFinite(lastAlive) ? epochMs(lastAlive) : started)
@@ -240,6 +252,10 @@ export class Engine {
     if (res.accepted.length > 0) {
       this.patternWriter.push(res.accepted)
       this.hub.publishPatterns(res.accepted)
+      if (this.bars.kind === 'demo') {
+        if (this.lastPrice.size > MAX_PRICE_SYMBOLS) this.lastPrice.clear()
+        for (const e of res.accepted) if (e.price !== null) this.lastPrice.set(e.symbol, e.price)
+      }
     }
     if (res.confluence.length > 0) {
       this.confluenceWriter.push(res.confluence)
@@ -283,6 +299,8 @@ export class Engine {
       if (ms > SLOW_REQUEST_MS) this.log('warn', `slow request ${method}: ${ms.toFixed(1)} ms`)
       return ok(value)
     } catch (e) {
+      if (e instanceof RequestError) return fail(e.code, e.message, e.fields)
+      if (e instanceof LayoutNotFoundError) return fail('not_found', e.message, { name: e.message })
       this.log('error', `${method} failed: ${(e as Error).stack ?? String(e)}`)
       return fail('internal', `${method} failed: ${(e as Error).message}`)
     }
@@ -291,9 +309,43 @@ export class Engine {
   private makeHandlers(): Handlers {
     return {
       'patterns.query': (q) => this.queryPatterns(q),
+      'patterns.symbol': (q) => {
+        this.patternWriter.flushNow()
+        return { patterns: this.store.querySymbol(q.symbol, q.since, q.limit) }
+      },
       'patterns.performance': () => this.performance(),
       'health.get': () => this.healthReport(),
       'engine.info': () => this.info(),
+      'bars.get': (q) => ({
+        symbol: q.symbol,
+        timeframe: q.timeframe,
+        bars: this.bars.bars(q.symbol, q.timeframe, q.limit, this.now(), q.before),
+        source: this.bars.kind,
+        timezone: 'America/New_York',
+      }),
+      'layouts.list': () => ({ layouts: this.layouts.list() }),
+      'layouts.get': (q) => this.layouts.get(q.name),
+      'layouts.save': (q) => {
+        const json = JSON.stringify(q.config ?? null)
+        if (json.length > MAX_LAYOUT_BYTES) {
+          throw new RequestError('bad_request', `layout ${q.name} is too large (${json.length} bytes; at most ${MAX_LAYOUT_BYTES})`, { config: 'too large' })
+        }
+        return this.layouts.save(q.name, q.version, json, epochMs(this.now()))
+      },
+      'layouts.rename': (q) => {
+        if (q.from !== q.to && this.layouts.list().some((l) => l.name === q.to)) {
+          throw new RequestError('bad_request', `a layout named ${q.to} already exists`, { to: 'already exists' })
+        }
+        return this.layouts.rename(q.from, q.to, epochMs(this.now()))
+      },
+      'layouts.delete': (q) => ({ deleted: this.layouts.delete(q.name) }),
+      'prefs.get': () => this.layouts.prefs(),
+      'prefs.set': (patch) => {
+        if (patch.currentLayout && !this.layouts.list().some((l) => l.name === patch.currentLayout)) {
+          throw new RequestError('not_found', `no layout named ${patch.currentLayout}`, { currentLayout: 'no such layout' })
+        }
+        return this.layouts.setPrefs(patch)
+      },
     }
   }
 
@@ -375,6 +427,11 @@ export class Engine {
     const inst = dt > 0 ? this.rateWindow.patterns / dt : 0
     this.rateWindow = { at: now, patterns: 0, perSecond: this.rateWindow.perSecond * 0.5 + inst * 0.5 }
     this.pushHealth()
+    // The forming bar of every chart that is open.
+    for (const k of this.hub.barKeys()) {
+      const bar = this.bars.current(k.symbol, k.timeframe, now)
+      if (bar) this.hub.publishBars(k.symbol, k.timeframe, [bar])
+    }
   }
 
   private pushHealth(): void {
@@ -427,6 +484,17 @@ export class Engine {
     this.store.setMeta(LAST_ALIVE_KEY, String(this.now()))
     this.store.close()
     this.dataLock?.release()
+  }
+}
+
+/** An expected failure of a request (bad input the schema cannot see, a missing thing): answered as data. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ContractError['code'],
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message)
   }
 }
 

@@ -4,7 +4,7 @@
  * per client per frame (PUSH_FRAME_MS). Pending data per subscription is bounded.
  */
 import { PUSH_FRAME_MS, topicDefs, type ContractError, type PatternFilter, type PushPart, type TopicName } from '../../shared/contract'
-import type { ConfluenceEvent, PatternEvent, Tier } from '../../shared/domain'
+import type { Bar, BarTimeframe, ConfluenceEvent, PatternEvent, Tier } from '../../shared/domain'
 import { patternKey } from '../../shared/patterns'
 import type { EngineToHost } from './port'
 
@@ -24,6 +24,8 @@ interface Subscription {
   topic: TopicName
   matcher: PatternMatcher | null
   symbols: Set<string> | null
+  /** bars: `SYMBOL|timeframe` */
+  barKey: string | null
   pending: unknown[] | null
   latest: unknown
   hasLatest: boolean
@@ -31,7 +33,7 @@ interface Subscription {
 
 export class PushHub {
   private readonly subs = new Map<string, Subscription>()
-  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set() }
+  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set() }
   private readonly dirty = new Set<Subscription>()
   private timer: ReturnType<typeof setTimeout> | null = null
   droppedForSlowClients = 0
@@ -55,6 +57,7 @@ export class PushHub {
       topic: t,
       matcher: t === 'patterns' ? toMatcher(f as PatternFilter) : null,
       symbols: t === 'confluence' && Array.isArray(f.symbols) && f.symbols.length > 0 ? new Set(f.symbols as string[]) : null,
+      barKey: t === 'bars' ? `${f.symbol as string}|${f.timeframe as string}` : null,
       pending: null,
       latest: undefined,
       hasLatest: false,
@@ -97,6 +100,22 @@ export class PushHub {
   publishConfluence(events: ConfluenceEvent[]): void {
     if (events.length === 0) return
     for (const sub of this.byTopic.confluence) for (const e of events) if (!sub.symbols || sub.symbols.has(e.symbol)) this.append(sub, e)
+  }
+
+  /** The (symbol, timeframe) pairs some client is charting. */
+  barKeys(): { symbol: string; timeframe: BarTimeframe }[] {
+    const keys = new Set<string>()
+    for (const sub of this.byTopic.bars) keys.add(sub.barKey!)
+    return [...keys].map((k) => {
+      const [symbol, timeframe] = k.split('|') as [string, BarTimeframe]
+      return { symbol, timeframe }
+    })
+  }
+
+  publishBars(symbol: string, timeframe: BarTimeframe, bars: Bar[]): void {
+    if (bars.length === 0) return
+    const key = `${symbol}|${timeframe}`
+    for (const sub of this.byTopic.bars) if (sub.barKey === key) for (const b of bars) this.append(sub, b)
   }
 
   /** Snapshot topics: only the latest value in a frame is sent. */

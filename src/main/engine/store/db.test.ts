@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DatabaseTooNewError, migrate, openDatabase } from './db'
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations'
 import { PatternStore } from './pattern-store'
+import { LayoutStore } from './layout-store'
+import type { EpochMs } from '../../../shared/domain'
 import { makePattern, tempDirs } from './test-support'
 
 const dirs = tempDirs()
@@ -25,9 +27,29 @@ describe('openDatabase', () => {
       expect(pragma(db, 'foreign_keys')).toBe(1)
       expect(pragma(db, 'busy_timeout')).toBeGreaterThan(0)
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-      expect(tables).toEqual(['confluence_events', 'gaps', 'meta', 'pattern_events'])
+      expect(tables).toEqual(['confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
       expect(indexes).toEqual(['confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('migration 2 adds saved layouts to a version-1 database and keeps its events', () => {
+    const file = path.join(dirs.make(), 'tickstock.db')
+    const v1 = new BetterSqlite3(file)
+    migrate(v1, file, MIGRATIONS.slice(0, 1))
+    expect(pragma(v1, 'user_version')).toBe(1)
+    new PatternStore(v1).insertPatterns([makePattern(1)])
+    v1.close()
+
+    const db = openDatabase(file)
+    try {
+      expect(pragma(db, 'user_version')).toBe(2)
+      expect(new PatternStore(db).countPatterns()).toBe(1)
+      const layouts = new LayoutStore(db)
+      layouts.save('Morning', 1, '{"panels":[]}', 1 as EpochMs)
+      expect(layouts.list().map((l) => l.name)).toEqual(['Morning'])
     } finally {
       db.close()
     }

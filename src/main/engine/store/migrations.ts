@@ -102,6 +102,21 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ANALYZE sqlite_schema')
     },
   },
+  {
+    version: 2,
+    name: 'saved layouts',
+    up(db) {
+      db.exec(`
+        -- The renderer's docking layouts, by name; the engine keeps them opaque (JSON).
+        CREATE TABLE layouts (
+          name        TEXT    PRIMARY KEY,
+          version     INTEGER NOT NULL,
+          config      TEXT    NOT NULL,
+          updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 /** The schema version this build of the app writes. */

@@ -368,6 +368,10 @@ describe('query plans of the hot queries', () => {
       expect(p).toMatch(/^SEARCH pattern_events USING INDEX pattern_events_symbol \(symbol=\? AND detected_at<\?\)/)
       expect(p).not.toMatch(/SCAN pattern_events/)
     }
+    // A symbol across tiers walks its index newest first (chart markers).
+    const sym = plan(STORE_SQL.symbolEvents, ['AAPL', 0, 500])
+    expect(sym).toMatch(/^SEARCH pattern_events USING INDEX pattern_events_symbol \(symbol=\? AND detected_at>\?\)/)
+    expect(sym).not.toMatch(/TEMP B-TREE/)
     // Restoring after a restart walks the rowid b-tree backwards: no sort, stopped by LIMIT.
     const restore = plan(STORE_SQL.recentArrivals, [1000])
     expect(restore).toMatch(/^SCAN pattern_events$/)

@@ -42,6 +42,7 @@ export const STORE_SQL = {
   recentArrivals: 'SELECT id, tier, symbol, pattern, pattern_key, confidence, detected_at, received_at, timeframe FROM pattern_events ORDER BY id DESC LIMIT ?',
   maxConfluenceId: 'SELECT max(id) FROM confluence_events',
   countTier: 'SELECT count(*) FROM pattern_events WHERE tier = ?',
+  symbolEvents: `SELECT ${PATTERN_COLUMNS} FROM pattern_events WHERE symbol = ? AND detected_at >= ? ORDER BY detected_at DESC, id DESC LIMIT ?`,
 } as const
 
 /** What the engine restores its dedupe and confluence state from after a restart. */
@@ -206,6 +207,11 @@ export class PatternStore {
   queryPatterns(q: PatternQueryParsed): PatternEvent[] {
     const { sql, params } = buildPatternQuery(q)
     return (this.cached(sql, true).all(...params) as PatternTuple[]).map(fromPatternTuple)
+  }
+
+  /** One symbol across tiers, newest first (the symbol index). */
+  querySymbol(symbol: string, since: number | undefined, limit: number): PatternEvent[] {
+    return (this.cached(STORE_SQL.symbolEvents, true).all(symbol, since ?? 0, limit) as PatternTuple[]).map(fromPatternTuple)
   }
 
   /** Newest first, optionally only for some symbols (empty list: all). */
