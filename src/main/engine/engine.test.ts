@@ -192,3 +192,73 @@ describe('Engine storage', () => {
     again.close()
   })
 })
+
+describe('Engine layouts, preferences, bars (real SQLite files)', () => {
+  const ok = <T>(r: Result<unknown>): T => {
+    if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
+    return r.value as T
+  }
+
+  it('saves, lists, renames and deletes layouts, and keeps them across a restart with the current one', async () => {
+    const dir = tempDir()
+    const first = makeEngine(dir)
+    const e = first.engine
+    ok(e.handle('layouts.save', { name: 'Morning', version: 1, config: { root: { type: 'row' } } }))
+    ok(e.handle('layouts.save', { name: 'Close', version: 1, config: { root: { type: 'stack' } } }))
+    ok(e.handle('prefs.set', { currentLayout: 'Morning', theme: 'light' }))
+    expect(ok<{ layouts: { name: string }[] }>(e.handle('layouts.list', {})).layouts.map((l) => l.name)).toEqual(['Close', 'Morning'])
+    ok(e.handle('layouts.rename', { from: 'Morning', to: 'Open' }))
+    expect(ok<{ currentLayout: string }>(e.handle('prefs.get', {})).currentLayout).toBe('Open')
+    await first.engine.dispose()
+    engines.splice(engines.indexOf(first.engine), 1)
+
+    const second = makeEngine(dir).engine
+    expect(ok(second.handle('prefs.get', {}))).toEqual({ theme: 'light', currentLayout: 'Open' })
+    expect(ok<{ config: unknown }>(second.handle('layouts.get', { name: 'Open' })).config).toEqual({ root: { type: 'row' } })
+    expect(ok<{ deleted: boolean }>(second.handle('layouts.delete', { name: 'Open' })).deleted).toBe(true)
+    expect(ok<{ currentLayout: string | null }>(second.handle('prefs.get', {})).currentLayout).toBeNull()
+  })
+
+  it('refuses bad layout requests with a message naming the field, and changes nothing', () => {
+    const { engine } = makeEngine(tempDir())
+    ok(engine.handle('layouts.save', { name: 'A', version: 1, config: {} }))
+    ok(engine.handle('layouts.save', { name: 'B', version: 1, config: {} }))
+    const clash = engine.handle('layouts.rename', { from: 'A', to: 'B' })
+    expect(clash).toMatchObject({ ok: false, error: { code: 'bad_request', fields: { to: expect.any(String) } } })
+    const missing = engine.handle('layouts.get', { name: 'Nope' })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const empty = engine.handle('layouts.save', { name: '  ', version: 1, config: {} })
+    expect(empty).toMatchObject({ ok: false, error: { code: 'bad_request', fields: { name: expect.any(String) } } })
+    const huge = engine.handle('layouts.save', { name: 'Huge', version: 1, config: { blob: 'x'.repeat(600_000) } })
+    expect(huge).toMatchObject({ ok: false, error: { code: 'bad_request', fields: { config: expect.any(String) } } })
+    const noSuch = engine.handle('prefs.set', { currentLayout: 'Nope' })
+    expect(noSuch).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(ok<{ layouts: { name: string }[] }>(engine.handle('layouts.list', {})).layouts.map((l) => l.name)).toEqual(['A', 'B'])
+  })
+
+  it('serves demo bars near the symbol price the feed reported, and none on live Redis', () => {
+    const { engine, feed } = makeEngine(null)
+    feed.send('tickstock:patterns:streaming', streaming('AMD', 'Hammer', 0.8, Date.now() / 1000))
+    const series = ok<{ bars: { close: number }[]; source: string; timezone: string }>(engine.handle('bars.get', { symbol: 'amd', timeframe: '5m', limit: 30 }))
+    expect(series.source).toBe('demo')
+    expect(series.timezone).toBe('America/New_York')
+    expect(series.bars).toHaveLength(30)
+    expect(Math.abs(series.bars.at(-1)!.close - 101.5)).toBeLessThan(1)
+
+    const live = makeEngine(null, Date.now, { redis: { url: 'redis://127.0.0.1:1', options: {} } }).engine
+    expect(ok<{ bars: unknown[]; source: string }>(live.handle('bars.get', { symbol: 'AMD', timeframe: '1m' }))).toMatchObject({ bars: [], source: 'none' })
+  })
+
+  it("lists a symbol's events across tiers, newest first", () => {
+    const { engine, feed } = makeEngine(tempDir())
+    const t = Date.now() / 1000
+    feed.send('tickstock:patterns:streaming', streaming('META', 'Hammer', 0.8, t - 20))
+    feed.send('tickstock.events.patterns', { data: { symbol: 'META', pattern: 'BullFlag', confidence: 0.9, timestamp: t - 10, source: 'daily' } })
+    feed.send('tickstock:patterns:streaming', streaming('AAPL', 'Doji', 0.8, t))
+    const rows = ok<{ patterns: { pattern: string; tier: string }[] }>(engine.handle('patterns.symbol', { symbol: 'META' })).patterns
+    expect(rows.map((r) => [r.pattern, r.tier])).toEqual([
+      ['BullFlag', 'daily'],
+      ['Hammer', 'intraday'],
+    ])
+  })
+})

@@ -66,8 +66,9 @@ export class DemoBars implements BarSource {
   /** Start of the bar holding t; daily bars start at midnight New York time. */
   private barStart(tf: BarTimeframe, t: number): number {
     if (tf !== '1D') return Math.floor(t / BAR_TIMEFRAME_MS[tf]) * BAR_TIMEFRAME_MS[tf]
-    const off = etOffsetMs(t)
-    return Math.floor((t + off) / 86_400_000) * 86_400_000 - off
+    const localMidnight = Math.floor((t + etOffsetMs(t)) / 86_400_000) * 86_400_000
+    // The offset in force at midnight, not at t: they differ on a DST-change day.
+    return localMidnight - etOffsetMs(localMidnight - etOffsetMs(t))
   }
 
   private bar(seed: number, scale: number, tf: BarTimeframe, start: number, end: number): Bar {
