@@ -134,19 +134,28 @@ export async function main(argv: string[]): Promise<number> {
   }
   ensureRendererBuilt()
   const { config, port, host, token } = parsed
-  const h = await startHeadless({ config, port, host, token, rendererDir: RENDERER_DIR })
+  let engineExited!: (code: number) => void
+  const engineExit = new Promise<number>((r) => (engineExited = r))
+  const h = await startHeadless({ config, port, host, token, rendererDir: RENDERER_DIR, onEngineExit: (code) => engineExited(code) })
   const feed = config.redis ? `Redis at ${redactUrl(config.redis.url)}` : 'the built-in demo feed (no Redis configured)'
   const open = h.token ? `${h.url}?token=${h.token}` : h.url
   console.log(`TickStock headless host: ${open}  (feed: ${feed}; data: ${config.dataDir ?? 'in memory'})`)
-  await new Promise<void>((resolveStop) => {
-    const stop = (): void => {
+  return new Promise<number>((resolveStop) => {
+    const done = (code: number): void => {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
+      void h.close().then(() => resolveStop(code))
+    }
+    const stop = (): void => {
       console.log('Stopping: draining pending writes...')
-      void h.close().then(() => resolveStop())
+      done(0)
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
+    // A host without its engine only answers 503: better to stop where a supervisor or the user sees it.
+    void engineExit.then((code) => {
+      console.error(`tickstock serve: engine stopped unexpectedly (exit ${code}); see the log above`)
+      done(1)
+    })
   })
-  return 0
 }

@@ -1,14 +1,15 @@
 /**
  * The headless host's HTTP surface on the demo feed (no Redis): REST answers
- * and errors, the token when bound beyond 127.0.0.1, Host/Origin checks, and
- * static files confined to the renderer folder.
+ * and errors, the token when bound beyond 127.0.0.1, Host/Origin checks,
+ * static files confined to the renderer folder, and requests that must not
+ * take the process down (bad escapes, unreadable files, handler throws).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startHeadless, type HeadlessHost } from '../../src/main/headless/server'
 
 /** A raw GET, so the Host header and path can be anything. */
@@ -21,6 +22,19 @@ function get(port: number, path: string, headers: Record<string, string> = {}, h
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
     })
       .on('error', reject)
+      .end()
+  })
+}
+
+/** A GET that also reports a response cut off midway (the host destroys it when a file fails after the headers). */
+function getOutcome(port: number, path: string): Promise<{ status: number; complete: boolean }> {
+  return new Promise((resolve) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, complete: res.complete }))
+      res.on('error', () => resolve({ status: res.statusCode ?? 0, complete: false }))
+    })
+      .on('error', () => resolve({ status: 0, complete: false }))
       .end()
   })
 }
@@ -40,6 +54,7 @@ function wsOutcome(url: string, headers: Record<string, string> = {}): Promise<'
 describe('headless host on 127.0.0.1 (demo feed)', () => {
   let host: HeadlessHost
   let dir: string
+  const logs: string[] = []
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tickstock-headless-'))
@@ -48,7 +63,10 @@ describe('headless host on 127.0.0.1 (demo feed)', () => {
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>TickStock</title>')
     writeFileSync(join(renderer, 'assets', 'app.js'), 'console.log(1)')
     writeFileSync(join(dir, 'secret.txt'), 'not for the browser')
-    host = await startHeadless({ config: { dataDir: join(dir, 'data'), demo: { rate: 50 } }, port: 0, rendererDir: renderer, log: () => {} })
+    // Files that stat as regular files but fail: at open (a write-only sysctl refuses even root) and at read (offset 0 of mem is unmapped).
+    symlinkSync('/proc/sys/vm/drop_caches', join(renderer, 'assets', 'unopenable.js'))
+    symlinkSync('/proc/self/mem', join(renderer, 'assets', 'unreadable.js'))
+    host = await startHeadless({ config: { dataDir: join(dir, 'data'), demo: { rate: 50 } }, port: 0, rendererDir: renderer, log: (_level, msg) => logs.push(msg) })
   })
   afterAll(async () => {
     await host?.close()
@@ -87,12 +105,56 @@ describe('headless host on 127.0.0.1 (demo feed)', () => {
   it('sends a strict CSP and serves only files inside the renderer folder', async () => {
     const page = await get(host.port, '/')
     expect(page.status).toBe(200)
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*script-src 'self'/)
+    const csp = String(page.headers['content-security-policy'])
+    expect(csp).toMatch(/default-src 'self'.*script-src 'self'/)
+    // 'self' covers the page's own ws:/wss:; bare ws: wss: would let a script reach any host.
+    expect(csp.split('; ')).toContain("connect-src 'self'")
+    expect(csp).not.toMatch(/\bwss?:/)
     expect((await get(host.port, '/assets/app.js')).headers['cache-control']).toMatch(/immutable/)
     const escape = await get(host.port, '/../secret.txt')
     expect(escape.body).not.toContain('not for the browser')
     const encoded = await get(host.port, '/%2e%2e/secret.txt')
     expect(encoded.body).not.toContain('not for the browser')
+  })
+
+  it('answers 400 to a malformed percent-escape or request target, and keeps serving', async () => {
+    const bad = await get(host.port, '/%E0%A4%A')
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body)).toMatchObject({ error: { code: 'bad_request' } })
+    expect((await get(host.port, '//[')).status).toBe(400)
+    expect((await get(host.port, '/api/health')).status).toBe(200)
+  })
+
+  it('answers 500 when a file fails at open, cuts the response when it fails midway, and keeps serving', async () => {
+    const unopenable = await get(host.port, '/assets/unopenable.js')
+    expect(unopenable.status).toBe(500)
+    expect(JSON.parse(unopenable.body)).toMatchObject({ error: { code: 'internal' } })
+    expect((await getOutcome(host.port, '/assets/unreadable.js')).complete).toBe(false)
+    expect(logs.some((l) => l.includes('unopenable.js'))).toBe(true)
+    expect((await get(host.port, '/api/health')).status).toBe(200)
+  })
+
+  it('answers 500 internal and logs it when handling a request throws, and keeps serving', async () => {
+    const spy = vi.spyOn(host.engine, 'requestJson')
+    try {
+      spy.mockImplementationOnce(() => {
+        throw new Error('boom in a handler')
+      })
+      const thrown = await get(host.port, '/api/health')
+      expect(thrown.status).toBe(500)
+      expect(JSON.parse(thrown.body)).toMatchObject({ error: { code: 'internal', message: expect.any(String) } })
+      expect(thrown.body).not.toContain('boom')
+      expect(logs.some((l) => l.includes('boom in a handler'))).toBe(true)
+
+      spy.mockRejectedValueOnce(new Error('async boom'))
+      const rejected = await get(host.port, '/api/health')
+      expect(rejected.status).toBe(500)
+      expect(JSON.parse(rejected.body)).toMatchObject({ error: { code: 'internal' } })
+      expect(logs.some((l) => l.includes('async boom'))).toBe(true)
+    } finally {
+      spy.mockRestore()
+    }
+    expect((await get(host.port, '/api/health')).status).toBe(200)
   })
 
   it('refuses another Host name (DNS rebinding) and a WebSocket from another origin', async () => {
@@ -125,5 +187,12 @@ describe('headless host bound beyond 127.0.0.1', () => {
     expect((await get(p, '/api/health', { Cookie: `tickstock_token=${host.token}` }, '127.0.0.2')).status).toBe(200)
     expect(await wsOutcome(`ws://127.0.0.2:${p}/ws`)).toBe('refused')
     expect(await wsOutcome(`ws://127.0.0.2:${p}/ws?token=${host.token}`)).toBe('open')
+  })
+
+  it('refuses a malformed token cookie without falling over', async () => {
+    const p = host.port
+    expect((await get(p, '/api/health', { Cookie: 'tickstock_token=%E0%A4%A' }, '127.0.0.2')).status).toBe(401)
+    expect(await wsOutcome(`ws://127.0.0.2:${p}/ws`, { Cookie: 'tickstock_token=%E0%A4%A' })).toBe('refused')
+    expect((await get(p, '/api/health', { Authorization: `Bearer ${host.token}` }, '127.0.0.2')).status).toBe(200)
   })
 })

@@ -1,6 +1,8 @@
 /**
  * The host side of the engine worker: starts it, waits for it to be ready,
- * and routes responses and pushes to the client (cid) they belong to.
+ * and routes responses and pushes to the client (cid) they belong to. If the
+ * thread ends without being asked to, every request is answered `unavailable`
+ * from then on and the owner is told (`onExit`).
  */
 import type { Worker } from 'node:worker_threads'
 import type { EngineInfo, ServerMessage } from '../../shared/contract'
@@ -13,13 +15,19 @@ export type ClientSink = (msg: ServerMessage) => void
 export interface EngineHostOptions {
   config: EngineConfigInput
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void
+  /** The engine thread ended after it was ready without `stop()` being called (crash, fatal error). Called once. */
+  onExit?: (code: number) => void
+  /** How long `requestJson` waits for the engine before answering `unavailable`, ms (default 10 s). */
+  requestTimeoutMs?: number
 }
 
 export interface JsonAnswer {
   ok: boolean
   json: string
 }
-const UNAVAILABLE: JsonAnswer = { ok: false, json: JSON.stringify({ error: { code: 'unavailable', message: 'engine is not running' } }) }
+const unavailable = (message: string): JsonAnswer => ({ ok: false, json: JSON.stringify({ error: { code: 'unavailable', message } }) })
+const NOT_RUNNING = unavailable('engine is not running')
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 
 /** cid 0 is the host's own client (REST handlers). */
 const INTERNAL_CID = 0
@@ -31,6 +39,10 @@ export class EngineHost {
   private nextCid = 1
   private nextInternalId = 1
   private stopped: Promise<void> | null = null
+  /** Set by stop(): the exit that follows is expected. */
+  private stopRequested = false
+  /** What requests get once the thread is gone. */
+  private gone: JsonAnswer = NOT_RUNNING
   info: EngineInfo | null = null
 
   constructor(private readonly opts: EngineHostOptions) {}
@@ -89,12 +101,20 @@ export class EngineHost {
         }
       })
       w.on('exit', (code) => {
+        if (this.worker === w) this.worker = null
+        const unexpected = settled && !this.stopRequested
+        if (unexpected) this.gone = unavailable(`engine stopped unexpectedly (exit ${code})`)
         if (!settled) {
           settled = true
           reject(new Error(`engine thread exited with code ${code} before it was ready`))
         }
-        for (const cb of this.internal.values()) cb(UNAVAILABLE)
+        const pending = [...this.internal.values()]
         this.internal.clear()
+        for (const cb of pending) cb(this.gone)
+        if (unexpected) {
+          if (this.opts.onExit) this.opts.onExit(code)
+          else this.log('error', `engine stopped unexpectedly (exit ${code}); requests are answered unavailable`)
+        }
       })
     })
   }
@@ -103,12 +123,28 @@ export class EngineHost {
     this.worker?.postMessage(m)
   }
 
-  /** A request from the host itself (REST), answered already serialized: `json` is the value, or `{error}`. */
-  requestJson(method: string, params: unknown): Promise<JsonAnswer> {
-    if (!this.worker) return Promise.resolve(UNAVAILABLE)
+  /** Whether the engine thread is up (false before start, after stop, and after it died). */
+  get running(): boolean {
+    return this.worker !== null
+  }
+
+  /**
+   * A request from the host itself (REST), answered already serialized: `json` is the value, or `{error}`.
+   * Always settles: `unavailable` when the engine is gone, dies meanwhile, or does not answer within the timeout.
+   */
+  requestJson(method: string, params: unknown, timeoutMs = this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS): Promise<JsonAnswer> {
+    if (!this.worker) return Promise.resolve(this.gone)
     const id = this.nextInternalId++
     return new Promise((resolve) => {
-      this.internal.set(id, resolve)
+      const timer = setTimeout(() => {
+        if (!this.internal.delete(id)) return
+        this.log('warn', `engine did not answer ${method} within ${timeoutMs} ms`)
+        resolve(unavailable(`engine did not answer within ${timeoutMs / 1000} s`))
+      }, timeoutMs)
+      this.internal.set(id, (r) => {
+        clearTimeout(timer)
+        resolve(r)
+      })
       this.post({ t: 'req', cid: INTERNAL_CID, id, method, params, json: true })
     })
   }
@@ -133,6 +169,7 @@ export class EngineHost {
   stop(timeoutMs = 10_000): Promise<void> {
     const w = this.worker
     if (!w) return Promise.resolve()
+    this.stopRequested = true
     this.stopped ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.log('warn', 'engine did not stop in time; terminating its thread')
@@ -146,6 +183,11 @@ export class EngineHost {
       this.post({ t: 'shutdown' })
     })
     return this.stopped
+  }
+
+  /** Test-only: end the engine thread abruptly, as a crash would (no drain). */
+  async terminateForTest(): Promise<void> {
+    await this.worker?.terminate()
   }
 }
 

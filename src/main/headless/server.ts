@@ -2,14 +2,19 @@
  * The headless host: the engine in a worker thread, and on one HTTP port the
  * built renderer, REST, and the contract over WebSocket (/ws). Binds
  * 127.0.0.1 by default; anywhere else it requires a token.
+ *
+ * No request or client message may take the process down: anything unexpected
+ * is answered 500 (`internal`) and logged. If the engine thread dies, REST
+ * answers 503 and WebSocket clients are closed with 1011.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { extname, join, normalize as normalizePath, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { clientMessageSchema, type ContractError, type ServerMessage } from '../../shared/contract'
+import { clientMessageSchema, isTopicName, topicDefs, type ContractError, type ServerMessage } from '../../shared/contract'
 import type { EngineConfigInput } from '../engine/config'
 import { EngineHost } from './engine-host'
 import { QueryError, matchRoute } from './rest'
@@ -24,6 +29,43 @@ export interface HeadlessOptions {
   /** Required when binding anything but loopback; generated when omitted there. */
   token?: string | null
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void
+  /** Per-connection WebSocket limits; defaults in DEFAULT_WS_LIMITS. */
+  wsLimits?: Partial<WsLimits>
+  /**
+   * The engine thread ended on its own (crash, fatal error) after the host was up. REST now answers 503 and
+   * WebSocket clients have been closed (1011); the owner decides whether to exit. Logged when omitted.
+   */
+  onEngineExit?: (code: number) => void
+}
+
+export interface WsLimits {
+  /** Ping every this many ms; a client that has not answered the previous ping by the next one is terminated. */
+  pingIntervalMs: number
+  /** Subscriptions one connection may hold at once. */
+  maxSubscriptions: number
+  /** Messages one connection may send per second (a burst of this many, refilled at this rate); the excess is ignored. */
+  maxMessagesPerSecond: number
+  /** A client further behind than this many bytes gets no pushes until it drains (answers still go out; it can re-query). */
+  maxBufferedBytes: number
+}
+
+export const DEFAULT_WS_LIMITS: WsLimits = {
+  // Half-open sockets (laptop sleep, network loss) otherwise keep their subscriptions for hours.
+  pingIntervalMs: 30_000,
+  maxSubscriptions: 64,
+  maxMessagesPerSecond: 200,
+  maxBufferedBytes: 8 * 1024 * 1024,
+}
+
+/** One WebSocket connection's counters, as `HeadlessHost.connections()` reports them. */
+export interface WsConnectionStats {
+  /** The engine's client id for this connection (also in log lines). */
+  cid: number
+  subscriptions: number
+  /** Messages ignored for going over `maxMessagesPerSecond`. */
+  ignoredMessages: number
+  /** Pushes not sent because the client was more than `maxBufferedBytes` behind. */
+  droppedPushes: number
 }
 
 export interface HeadlessHost {
@@ -32,12 +74,12 @@ export interface HeadlessHost {
   host: string
   token: string | null
   engine: EngineHost
+  /** Open WebSocket connections and their counters. */
+  connections(): WsConnectionStats[]
   close(): Promise<void>
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
-/** A client further behind than this gets no more pushes until it drains (it can re-query). */
-const MAX_WS_BUFFERED = 8 * 1024 * 1024
 const MAX_WS_MESSAGE = 256 * 1024
 const TOKEN_COOKIE = 'tickstock_token'
 
@@ -59,7 +101,7 @@ export const CSP = [
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -94,9 +136,42 @@ function cookieToken(req: IncomingMessage): string | null {
   if (!header) return null
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='))
+    if (k !== TOKEN_COOKIE) continue
+    try {
+      return decodeURIComponent(v.join('='))
+    } catch {
+      return null // a malformed escape is no token
+    }
   }
   return null
+}
+
+/** The path of a request for log lines: no query string (it may hold the token), bounded. */
+function logPath(req: IncomingMessage): string {
+  return `${req.method ?? '?'} ${(req.url ?? '').split('?')[0]!.slice(0, 200)}`
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? (e.stack ?? e.message) : String(e))
+
+/**
+ * Only a subscription the engine will accept takes a slot; this mirrors the
+ * hub's checks. A refused re-subscribe leaves the engine's old one in place.
+ */
+function subscriptionAccepted(topic: string, filter: unknown): boolean {
+  return isTopicName(topic) && topicDefs[topic].filter.safeParse(filter ?? {}).success
+}
+
+interface Connection {
+  ws: WebSocket
+  cid: number
+  /** Answered the last ping. */
+  alive: boolean
+  sids: Set<number>
+  /** Token bucket for the message rate. */
+  tokens: number
+  refilledAt: number
+  ignoredMessages: number
+  droppedPushes: number
 }
 
 export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost> {
@@ -105,8 +180,15 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
   const token = opts.token ?? (loopback ? null : randomBytes(24).toString('base64url'))
   const log = opts.log ?? ((level, msg) => (level === 'info' ? console.log(msg) : console.error(msg)))
   const rendererDir = opts.rendererDir ? resolve(opts.rendererDir) : null
+  const limits: WsLimits = { ...DEFAULT_WS_LIMITS, ...opts.wsLimits }
+  const connections = new Map<WebSocket, Connection>()
 
-  const engine = new EngineHost({ config: opts.config, log })
+  const onEngineExit = (code: number): void => {
+    for (const c of connections.values()) c.ws.close(1011, 'engine stopped unexpectedly')
+    if (opts.onEngineExit) opts.onEngineExit(code)
+    else log('error', `engine stopped unexpectedly (exit ${code}); REST answers 503 and WebSocket clients are refused until restart`)
+  }
+  const engine = new EngineHost({ config: opts.config, log, onExit: onEngineExit })
   await engine.start()
 
   const authorized = (req: IncomingMessage, url: URL): boolean => {
@@ -126,13 +208,26 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     return LOOPBACK.has(h)
   }
 
-  const serveStatic = (url: URL, res: ServerResponse): void => {
+  /** Something that should not happen: logged with its stack, answered 500 without it. */
+  const internalError = (req: IncomingMessage, res: ServerResponse, e: unknown): void => {
+    log('error', `${logPath(req)}: ${describeError(e)}`)
+    if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error; see the host log' } })
+    else res.destroy()
+  }
+
+  const serveStatic = (req: IncomingMessage, url: URL, res: ServerResponse): void => {
     if (!rendererDir || !existsSync(join(rendererDir, 'index.html'))) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('The renderer is not built. Run `npm run build`, then restart `tickstock serve`.\nREST (/api/...) and WebSocket (/ws) are available.\n')
       return
     }
-    let rel = decodeURIComponent(url.pathname)
+    let rel: string
+    try {
+      rel = decodeURIComponent(url.pathname)
+    } catch {
+      sendJson(res, 400, { error: { code: 'bad_request', message: 'malformed percent-escape in the path' } })
+      return
+    }
     if (rel === '/' || rel === '') rel = '/index.html'
     const file = normalizePath(join(rendererDir, rel))
     if (!file.startsWith(rendererDir + sep)) {
@@ -143,13 +238,25 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     if (!existsSync(target) || !statSync(target).isFile()) target = join(rendererDir, 'index.html')
     const type = MIME[extname(target)] ?? 'application/octet-stream'
     const immutable = target.includes(`${sep}assets${sep}`)
-    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' })
-    createReadStream(target).pipe(res)
+    const stream = createReadStream(target)
+    // Headers wait for the open, so a file that cannot be opened still gets a 500; a failure midway cuts the response.
+    stream.once('open', () => {
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' })
+      stream.pipe(res)
+    })
+    stream.once('error', (e) => internalError(req, res, e))
+    res.once('close', () => stream.destroy())
   }
 
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+  const handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
     securityHeaders(res)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      sendJson(res, 400, { error: { code: 'bad_request', message: 'malformed request target' } })
+      return
+    }
     if (!hostAllowed(req)) {
       sendJson(res, 421, { error: { code: 'unauthorized', message: 'unexpected Host header' } })
       return
@@ -181,24 +288,129 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
         sendJson(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } })
         return
       }
-      void engine.requestJson(route.method, route.params).then((r) => {
-        let status = 200
-        if (!r.ok) {
-          const code = (JSON.parse(r.json) as { error: ContractError }).error.code
-          status = code === 'bad_request' ? 400 : code === 'unavailable' ? 503 : code === 'unknown_method' || code === 'not_found' ? 404 : 500
-        }
-        sendText(res, status, r.json)
-      })
+      engine
+        .requestJson(route.method, route.params)
+        .then((r) => {
+          let status = 200
+          if (!r.ok) {
+            const code = (JSON.parse(r.json) as { error: ContractError }).error.code
+            status = code === 'bad_request' ? 400 : code === 'unavailable' ? 503 : code === 'unknown_method' || code === 'not_found' ? 404 : 500
+          }
+          sendText(res, status, r.json)
+        })
+        .catch((e: unknown) => internalError(req, res, e))
       return
     }
-    serveStatic(url, res)
+    serveStatic(req, url, res)
+  }
+
+  const server: Server = createServer((req, res) => {
+    try {
+      handleRequest(req, res)
+    } catch (e) {
+      internalError(req, res, e)
+    }
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE })
-  const sockets = new Set<WebSocket>()
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+  /** Token bucket: up to maxMessagesPerSecond at once, refilled at that rate. */
+  const withinRate = (c: Connection): boolean => {
+    const now = performance.now()
+    c.tokens = Math.min(limits.maxMessagesPerSecond, c.tokens + ((now - c.refilledAt) / 1000) * limits.maxMessagesPerSecond)
+    c.refilledAt = now
+    if (c.tokens >= 1) {
+      c.tokens -= 1
+      return true
+    }
+    if (c.ignoredMessages++ === 0) log('warn', `WebSocket client #${c.cid} sends more than ${limits.maxMessagesPerSecond} messages a second; ignoring the excess`)
+    return false
+  }
+
+  const onClientMessage = (c: Connection, send: (m: ServerMessage) => void, data: WebSocket.RawData, isBinary: boolean): void => {
+    if (!withinRate(c) || isBinary) return
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data.toString())
+    } catch {
+      return
+    }
+    const m = clientMessageSchema.safeParse(parsed)
+    if (!m.success) {
+      const id = typeof (parsed as { id?: unknown })?.id === 'number' ? (parsed as { id: number }).id : -1
+      send({ t: 'res', id, result: { ok: false, error: { code: 'bad_request', message: 'malformed message' } } })
+      return
+    }
+    const msg = m.data
+    if (msg.t === 'sub' && subscriptionAccepted(msg.topic, msg.filter)) {
+      if (!c.sids.has(msg.sid) && c.sids.size >= limits.maxSubscriptions) {
+        const message = `subscription limit reached: at most ${limits.maxSubscriptions} per connection; unsubscribe one first`
+        send({ t: 'suberr', sid: msg.sid, error: { code: 'bad_request', message } })
+        return
+      }
+      c.sids.add(msg.sid)
+    } else if (msg.t === 'unsub') {
+      c.sids.delete(msg.sid)
+    }
+    engine.fromClient(c.cid, msg)
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const c of connections.values()) {
+      if (c.ws.readyState !== c.ws.OPEN) continue
+      if (!c.alive) {
+        log('info', `WebSocket client #${c.cid} did not answer a ping within ${limits.pingIntervalMs / 1000} s; dropping it`)
+        c.ws.terminate()
+        continue
+      }
+      c.alive = false
+      c.ws.ping()
+    }
+  }, limits.pingIntervalMs)
+  heartbeat.unref()
+
+  const acceptSocket = (ws: WebSocket): void => {
+    if (!engine.running) {
+      ws.close(1011, 'engine is not running')
+      return
+    }
+    const c: Connection = { ws, cid: 0, alive: true, sids: new Set(), tokens: limits.maxMessagesPerSecond, refilledAt: performance.now(), ignoredMessages: 0, droppedPushes: 0 }
+    const send = (m: ServerMessage): void => {
+      if (ws.readyState !== ws.OPEN) return
+      // A slow client must not make the host buffer without bound: drop pushes, keep answers.
+      if (m.t === 'push' && ws.bufferedAmount > limits.maxBufferedBytes) {
+        if (c.droppedPushes++ === 0) log('warn', `WebSocket client #${c.cid} is more than ${limits.maxBufferedBytes} bytes behind; dropping pushes to it until it catches up`)
+        return
+      }
+      ws.send(JSON.stringify(m))
+    }
+    c.cid = engine.connect(send)
+    connections.set(ws, c)
+    ws.on('pong', () => (c.alive = true))
+    ws.on('message', (data, isBinary) => {
+      try {
+        onClientMessage(c, send, data, isBinary)
+      } catch (e) {
+        log('error', `WebSocket client #${c.cid}: ${describeError(e)}`)
+      }
+    })
+    ws.on('close', () => {
+      connections.delete(ws)
+      engine.disconnect(c.cid)
+      if (c.ignoredMessages > 0 || c.droppedPushes > 0) log('info', `WebSocket client #${c.cid} closed: ${c.ignoredMessages} messages ignored, ${c.droppedPushes} pushes dropped`)
+    })
+    ws.on('error', () => ws.terminate())
+  }
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+      return
+    }
     const origin = req.headers.origin
     // Cross-site WebSocket hijacking: a browser page from another origin must not reach the engine.
     const originOk = origin === undefined || (() => {
@@ -213,43 +425,29 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       socket.destroy()
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws)
-      const send = (m: ServerMessage): void => {
-        if (ws.readyState !== ws.OPEN) return
-        // A slow client must not make the host buffer without bound: drop pushes, keep answers.
-        if (m.t === 'push' && ws.bufferedAmount > MAX_WS_BUFFERED) return
-        ws.send(JSON.stringify(m))
-      }
-      const cid = engine.connect(send)
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(data.toString())
-        } catch {
-          return
-        }
-        const m = clientMessageSchema.safeParse(parsed)
-        if (!m.success) {
-          const id = typeof (parsed as { id?: unknown })?.id === 'number' ? (parsed as { id: number }).id : -1
-          send({ t: 'res', id, result: { ok: false, error: { code: 'bad_request', message: 'malformed message' } } })
-          return
-        }
-        engine.fromClient(cid, m.data)
-      })
-      ws.on('close', () => {
-        sockets.delete(ws)
-        engine.disconnect(cid)
-      })
-      ws.on('error', () => ws.terminate())
-    })
+    wss.handleUpgrade(req, socket, head, acceptSocket)
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      handleUpgrade(req, socket, head)
+    } catch (e) {
+      log('error', `${logPath(req)} (upgrade): ${describeError(e)}`)
+      socket.write('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+    }
   })
 
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej)
-    server.listen(opts.port ?? 7420, host, () => res())
-  })
+  try {
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej)
+      server.listen(opts.port ?? 7420, host, () => res())
+    })
+  } catch (e) {
+    clearInterval(heartbeat)
+    await engine.stop()
+    throw e
+  }
   const port = (server.address() as AddressInfo).port
   const shownHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${shownHost}:${port}/`
@@ -261,9 +459,12 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     host,
     token,
     engine,
+    connections: () =>
+      [...connections.values()].map((c) => ({ cid: c.cid, subscriptions: c.sids.size, ignoredMessages: c.ignoredMessages, droppedPushes: c.droppedPushes })),
     close: () =>
       (closing ??= (async () => {
-        for (const ws of sockets) ws.close(1001, 'server shutting down')
+        clearInterval(heartbeat)
+        for (const c of connections.values()) c.ws.close(1001, 'server shutting down')
         wss.close()
         server.closeAllConnections()
         await new Promise<void>((r) => server.close(() => r()))
