@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { useStore } from 'zustand'
+import { createContext, useContext } from 'react'
 import { TIERS, type HealthReport, type PatternEvent, type Tier } from '../../../shared/domain'
 import type { EngineInfo } from '../../../shared/contract'
 
@@ -90,4 +91,17 @@ export function createTerminalStore(opts: { maxPerTier?: number; connection?: Co
 
 export function useTerminal<T>(store: TerminalStore, selector: (s: TerminalState) => T): T {
   return useStore(store, selector)
+}
+
+/**
+ * The app's terminal store, for panels: the shell renders every panel inside
+ * `<TerminalStoreContext value={store}>`, so a panel reads events and health
+ * with `useTerminal(useTerminalStore(), selector)`.
+ */
+export const TerminalStoreContext = createContext<TerminalStore | null>(null)
+
+export function useTerminalStore(): TerminalStore {
+  const store = useContext(TerminalStoreContext)
+  if (!store) throw new Error('useTerminalStore outside TerminalStoreContext')
+  return store
 }
