@@ -67,3 +67,54 @@ export function latestGapText(health: HealthReport | null): string | null {
     ? `no data since ${formatNyTime(latest.from)}`
     : `no data ${formatNyTime(latest.from)}-${formatNyTime(latest.to)}`
 }
+
+/** Latency in ms: "850 ms", "1.2 s", "—" when unknown. */
+export function formatLag(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  return `${Math.round(ms / 60_000)} min`
+}
+
+/** A rate: one decimal below 10, whole numbers above. */
+export function formatRate(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—'
+  return n < 10 ? n.toFixed(1) : `${Math.round(n)}`
+}
+
+/** A count with thousands separators. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/** A percentage change with its sign: "+2.10%", "-0.40%", "—" when unknown. */
+export function formatChangePct(pct: number | null): string {
+  if (pct === null || !Number.isFinite(pct)) return '—'
+  return `${pct > 0 ? '+' : ''}${pct.toFixed(2)}%`
+}
+
+/** A multiple such as relative volume: "1.90x", "—" when unknown. */
+export function formatMultiple(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—'
+  return `${n.toFixed(2)}x`
+}
+
+/** A plain ratio such as relative strength: "1.30", "—" when unknown. */
+export function formatRatio(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '—'
+  return n.toFixed(2)
+}
+
+/** Time left until an expiry: "2d 3h", "3h 12m", "12m", "<1m"; "expired" once past. */
+export function formatTimeLeft(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  if (ms <= 0) return 'expired'
+  const minutes = Math.floor(ms / 60_000)
+  if (minutes < 1) return '<1m'
+  const days = Math.floor(minutes / 1440)
+  const hours = Math.floor((minutes % 1440) / 60)
+  const mins = minutes % 60
+  if (days > 0) return `${days}d ${hours}h`
+  if (hours > 0) return `${hours}h ${mins}m`
+  return `${mins}m`
+}

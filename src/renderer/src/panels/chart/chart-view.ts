@@ -1,0 +1,238 @@
+/**
+ * The lightweight-charts side of a chart: candles, volume on its own scale,
+ * pattern markers, level price lines, colours read from the theme's CSS
+ * variables (and re-read when the theme changes), crosshair hover and clicks
+ * reported by bar key, and a call when the user scrolls to the left edge.
+ * One view per (symbol, timeframe); dispose() removes the chart.
+ */
+import {
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  HistogramSeries,
+  LineStyle,
+  createChart,
+  createSeriesMarkers,
+  type CandlestickData,
+  type HistogramData,
+  type IPriceLine,
+  type MouseEventParams,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp,
+} from 'lightweight-charts'
+import type { BarTimeframe, Tier } from '../../../../shared/domain'
+import { formatChartTime, timeKey, type ChartTime, type DisplayBar } from './chart-model'
+import type { ChartSink } from './chart-session'
+import { levelColor, markerStyle, type LevelLine, type LevelPalette, type MarkerPalette, type PatternMarker } from './markers'
+
+export interface ChartViewCallbacks {
+  /** The visible range reached the oldest bars. */
+  onNearLeftEdge(): void
+  /** The crosshair moved to another bar (null: off the bars); x in px from the chart's left. */
+  onHover(barKey: string | null, x: number | null): void
+  onClick(barKey: string | null): void
+}
+
+export interface ChartView extends ChartSink {
+  dispose(): void
+}
+
+export type ChartViewFactory = (host: HTMLElement, timeframe: BarTimeframe, callbacks: ChartViewCallbacks) => ChartView
+
+/** Bars from the left edge at which the next page is asked for. */
+const LEFT_EDGE_BARS = 10
+
+export interface ChartPalette {
+  bg: string
+  text: string
+  grid: string
+  up: string
+  down: string
+  upVolume: string
+  downVolume: string
+  markers: MarkerPalette
+  levels: LevelPalette
+}
+
+const FALLBACK: Record<string, string> = {
+  '--bg-panel': '#141922',
+  '--text': '#d6dce6',
+  '--text-dim': '#7d8799',
+  '--line': '#262e3d',
+  '--accent': '#4c9aff',
+  '--ok': '#3fb950',
+  '--warn': '#d29922',
+  '--bad': '#f85149',
+  '--demo': '#a371f7',
+}
+
+/** `#rgb` / `#rrggbb` with an alpha, as rgba(); anything else unchanged. */
+export function withAlpha(color: string, alpha: number): string {
+  const c = color.trim()
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(c)
+  if (!m) return c
+  const hex = m[1]!.length === 3 ? [...m[1]!].map((ch) => ch + ch).join('') : m[1]!
+  const n = Number.parseInt(hex, 16)
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`
+}
+
+/** The chart's colours from the CSS variables in force at `el` (dark and light themes alike). */
+export function readPalette(el: Element): ChartPalette {
+  const css = getComputedStyle(el)
+  const v = (name: string) => css.getPropertyValue(name).trim() || FALLBACK[name]!
+  const up = v('--ok')
+  const down = v('--bad')
+  const tier: Record<Tier, string> = { daily: v('--accent'), intraday: v('--warn'), combo: v('--demo') }
+  return {
+    bg: v('--bg-panel'),
+    text: v('--text-dim'),
+    grid: withAlpha(v('--line'), 0.6),
+    up,
+    down,
+    upVolume: withAlpha(up, 0.35),
+    downVolume: withAlpha(down, 0.35),
+    markers: { up, down, tier },
+    levels: { entry: v('--accent'), stop: down, target: up, support: v('--text-dim'), resistance: v('--text-dim'), other: v('--warn') },
+  }
+}
+
+const toTime = (t: ChartTime): Time => (typeof t === 'number' ? (t as UTCTimestamp) : t)
+
+const keyOf = (t: Time | undefined): string | null => {
+  if (t === undefined) return null
+  if (typeof t === 'string') return t
+  return timeKey(t as ChartTime)
+}
+
+export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb) => {
+  let palette = readPalette(host)
+  const chart = createChart(host, {
+    autoSize: true,
+    layout: { background: { type: ColorType.Solid, color: palette.bg }, textColor: palette.text, fontSize: 11 },
+    grid: { vertLines: { color: palette.grid }, horzLines: { color: palette.grid } },
+    crosshair: { mode: CrosshairMode.Normal },
+    rightPriceScale: { borderColor: palette.grid, scaleMargins: { top: 0.08, bottom: 0.24 } },
+    timeScale: { borderColor: palette.grid, timeVisible: timeframe !== '1D', secondsVisible: false, rightOffset: 4 },
+    localization: { timeFormatter: (t: Time) => (typeof t === 'string' ? t : formatChartTime(t as ChartTime)) },
+  })
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: palette.up,
+    downColor: palette.down,
+    wickUpColor: palette.up,
+    wickDownColor: palette.down,
+    borderVisible: false,
+  })
+  const volume = chart.addSeries(HistogramSeries, {
+    priceFormat: { type: 'volume' },
+    priceScaleId: '',
+    lastValueVisible: false,
+    priceLineVisible: false,
+  })
+  volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } })
+  const markerApi = createSeriesMarkers(candles, [])
+
+  let markers: readonly PatternMarker[] = []
+  let levels: readonly LevelLine[] = []
+  let priceLines: IPriceLine[] = []
+  let hoverKey: string | null = null
+  let disposed = false
+
+  const candle = (p: DisplayBar): CandlestickData => ({ time: toTime(p.time), open: p.open, high: p.high, low: p.low, close: p.close })
+  const vol = (p: DisplayBar): HistogramData => ({
+    time: toTime(p.time),
+    value: p.volume,
+    color: p.close >= p.open ? palette.upVolume : palette.downVolume,
+  })
+
+  const drawMarkers = () => {
+    markerApi.setMarkers(
+      markers.map((m): SeriesMarker<Time> => {
+        const s = markerStyle(m.direction, m.tier, palette.markers)
+        return { id: m.id, time: toTime(m.time), position: s.position, shape: s.shape, color: s.color, text: m.text }
+      }),
+    )
+  }
+  const drawLevels = () => {
+    for (const line of priceLines) candles.removePriceLine(line)
+    priceLines = levels.map((l) =>
+      candles.createPriceLine({
+        price: l.price,
+        title: l.title,
+        color: levelColor(l.kind, palette.levels),
+        lineWidth: 1,
+        lineStyle: l.kind === 'support' || l.kind === 'resistance' ? LineStyle.Dotted : LineStyle.Dashed,
+        axisLabelVisible: true,
+      }),
+    )
+  }
+
+  const onRange = (range: { from: number; to: number } | null) => {
+    if (range && range.from < LEFT_EDGE_BARS) cb.onNearLeftEdge()
+  }
+  const onMove = (param: MouseEventParams<Time>) => {
+    const key = param.point ? keyOf(param.time) : null
+    if (key === hoverKey) return
+    hoverKey = key
+    cb.onHover(key, param.point?.x ?? null)
+  }
+  const onClick = (param: MouseEventParams<Time>) => cb.onClick(keyOf(param.time))
+  chart.timeScale().subscribeVisibleLogicalRangeChange(onRange)
+  chart.subscribeCrosshairMove(onMove)
+  chart.subscribeClick(onClick)
+
+  // The shell switches theme by changing attributes on <html> or <body>: re-read the colours then.
+  const applyTheme = () => {
+    if (disposed) return
+    palette = readPalette(host)
+    chart.applyOptions({
+      layout: { background: { type: ColorType.Solid, color: palette.bg }, textColor: palette.text },
+      grid: { vertLines: { color: palette.grid }, horzLines: { color: palette.grid } },
+      rightPriceScale: { borderColor: palette.grid },
+      timeScale: { borderColor: palette.grid },
+    })
+    candles.applyOptions({ upColor: palette.up, downColor: palette.down, wickUpColor: palette.up, wickDownColor: palette.down })
+    // Volume colours are per bar: recolour what is drawn (both series hold the same times).
+    const cs = candles.data() as readonly CandlestickData[]
+    volume.setData(
+      (volume.data() as readonly HistogramData[]).map((v, i) => {
+        const c = cs[i]
+        return { time: v.time, value: v.value, color: c && c.close >= c.open ? palette.upVolume : palette.downVolume }
+      }),
+    )
+    drawMarkers()
+    drawLevels()
+  }
+  const observer = new MutationObserver(applyTheme)
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] })
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] })
+
+  return {
+    setBars(points) {
+      candles.setData(points.map(candle))
+      volume.setData(points.map(vol))
+    },
+    updateBar(point, historical) {
+      candles.update(candle(point), historical)
+      volume.update(vol(point), historical)
+    },
+    setMarkers(next) {
+      markers = next
+      drawMarkers()
+    },
+    setLevels(next) {
+      levels = next
+      drawLevels()
+    },
+    dispose() {
+      if (disposed) return
+      disposed = true
+      observer.disconnect()
+      chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange)
+      chart.unsubscribeCrosshairMove(onMove)
+      chart.unsubscribeClick(onClick)
+      markerApi.detach()
+      chart.remove()
+    },
+  }
+}
