@@ -126,7 +126,10 @@ function main(): void {
     ipcMain.on(IPC.hello, (event) => router.onHello(event))
 
     supervisor.start()
-    installApplicationMenu()
+    installApplicationMenu((command) => {
+      const win = BrowserWindow.getFocusedWindow() ?? mainWindow
+      if (win && !win.isDestroyed()) win.webContents.send(IPC.command, command)
+    })
     openMainWindow()
     tray = createAppTray(showMainWindow, (msg) => log('info', msg))
     tray?.setUnreadAlerts(0)

@@ -12,11 +12,21 @@ const sentClientMessages = () => state.ipcRenderer.sent.filter(([ch]) => ch === 
 const fromMain = (channel: string, msg: unknown) => state.ipcRenderer.emit(channel, {}, msg)
 
 describe('with a fake electron module: the preload bridge', () => {
-  it('exposes exactly one object, window.tickstock, with only invoke/subscribe/onConnection/host', () => {
+  it('exposes exactly one object, window.tickstock, with only invoke/subscribe/onConnection/onHostCommand/host', () => {
     expect([...state.exposed.keys()]).toEqual(['tickstock'])
-    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'onConnection', 'subscribe'])
+    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'onConnection', 'onHostCommand', 'subscribe'])
     expect(api.host).toBe('electron')
     for (const v of Object.values(api)) expect(v).not.toBe(state.ipcRenderer)
+  })
+
+  it('hands application-menu commands to the page, and only strings', () => {
+    const got: string[] = []
+    const off = api.onHostCommand!((id) => got.push(id))
+    fromMain(IPC.command, 'layout.save')
+    fromMain(IPC.command, { evil: true })
+    off()
+    fromMain(IPC.command, 'theme.toggle')
+    expect(got).toEqual(['layout.save'])
   })
 
   it('says hello first so main can drop a previous page', () => {

@@ -7,6 +7,7 @@ import { contextBridge, ipcRenderer } from 'electron'
 import { createContractClient } from '../shared/client'
 import type { TerminalApi } from '../shared/contract'
 import { createIpcTransport } from './ipc-transport'
+import { IPC } from '../shared/ipc-channels'
 
 const client = createContractClient(createIpcTransport(ipcRenderer), { host: 'electron' })
 
@@ -17,6 +18,13 @@ const api = {
   invoke: (method, params) => client.invoke(method, params),
   subscribe: (topic, filter, listener) => client.subscribe(topic, filter, listener),
   onConnection: (listener) => client.onConnection(listener),
+  onHostCommand: (listener) => {
+    const handler = (_event: unknown, id: unknown): void => {
+      if (typeof id === 'string' && id.length <= 128) listener(id)
+    }
+    ipcRenderer.on(IPC.command, handler)
+    return () => void ipcRenderer.removeListener(IPC.command, handler)
+  },
 } satisfies TerminalApi
 
 contextBridge.exposeInMainWorld('tickstock', api)

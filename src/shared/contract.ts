@@ -201,6 +201,11 @@ export interface TerminalApi {
   subscribe<T extends TopicName>(topic: T, filter: TopicFilter<T>, listener: (payload: TopicPayload<T>) => void): () => void
   /** Connection state of the transport itself (the WebSocket, or always 'open' for IPC). */
   onConnection(listener: (state: 'open' | 'closed') => void): () => void
+  /**
+   * Commands from the desktop host's application menu: the id of one of the
+   * renderer's own commands (`layout.save`, `panel.open:chart`...). Absent in a browser.
+   */
+  onHostCommand?(listener: (commandId: string) => void): () => void
 }
 
 // ---------------------------------------------------------------- wire protocol

@@ -10,6 +10,8 @@ export const IPC = {
   server: 'tickstock:server',
   /** main -> renderer: 'open' | 'closed', the engine connection as this window sees it. */
   state: 'tickstock:state',
+  /** main -> renderer: an application-menu command (the id of a renderer command). */
+  command: 'tickstock:command',
   /** renderer -> main: sent once when a page (re)loads, so main can forget the previous page's subscriptions. */
   hello: 'tickstock:hello',
 } as const

@@ -3,15 +3,27 @@
  * tooltip (a placeholder until the alerts engine reports counts to the host).
  */
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron'
+import { MENU_COMMANDS, PALETTE_COMMAND } from '../../shared/menu-commands'
 
-export function buildMenuTemplate(platform: NodeJS.Platform): MenuItemConstructorOptions[] {
+export function buildMenuTemplate(platform: NodeJS.Platform, sendCommand: (command: string) => void = () => {}): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin'
+  const items = (menu: (typeof MENU_COMMANDS)[number]['menu']): MenuItemConstructorOptions[] =>
+    MENU_COMMANDS.filter((c) => c.menu === menu).map((c) => ({
+      label: c.label,
+      // The page handles Ctrl+K itself; the menu only shows the shortcut.
+      ...(c.accelerator ? { accelerator: c.accelerator, registerAccelerator: c.command !== PALETTE_COMMAND } : {}),
+      click: () => sendCommand(c.command),
+    }))
   return [
     ...(mac ? [{ role: 'appMenu' } as const] : [{ label: 'File', submenu: [{ role: 'quit' } as const] }]),
     { role: 'editMenu' },
+    { label: 'Panels', submenu: items('Panels') },
+    { label: 'Layout', submenu: items('Layout') },
     {
       label: 'View',
       submenu: [
+        ...items('View'),
+        { type: 'separator' },
         { role: 'reload' },
         { role: 'forceReload' },
         { role: 'toggleDevTools' },
@@ -27,8 +39,8 @@ export function buildMenuTemplate(platform: NodeJS.Platform): MenuItemConstructo
   ]
 }
 
-export function installApplicationMenu(platform: NodeJS.Platform = process.platform): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(platform)))
+export function installApplicationMenu(sendCommand: (command: string) => void, platform: NodeJS.Platform = process.platform): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(platform, sendCommand)))
 }
 
 export const trayTooltip = (unread: number): string =>

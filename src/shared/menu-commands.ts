@@ -1,0 +1,21 @@
+/**
+ * The terminal's own actions in the application menu, by the ids of the
+ * renderer's commands (src/renderer/src/app/shell-commands.ts): the same
+ * actions as the in-window menu and the command palette.
+ */
+/** Opens the command palette (the renderer's own shortcut, Ctrl/Cmd+K). */
+export const PALETTE_COMMAND = 'palette.open'
+
+export const MENU_COMMANDS: { menu: 'Panels' | 'Layout' | 'View'; label: string; command: string; accelerator?: string }[] = [
+  { menu: 'Panels', label: 'Open Daily board', command: 'panel.open:tier-board:0' },
+  { menu: 'Panels', label: 'Open Intraday board', command: 'panel.open:tier-board:1' },
+  { menu: 'Panels', label: 'Open Combo board', command: 'panel.open:tier-board:2' },
+  { menu: 'Panels', label: 'Open Symbol chart', command: 'panel.open:chart' },
+  { menu: 'Panels', label: 'Open Tier metrics', command: 'panel.open:tier-metrics' },
+  { menu: 'Layout', label: 'Save layout', command: 'layout.save', accelerator: 'CmdOrCtrl+S' },
+  { menu: 'Layout', label: 'Save layout as…', command: 'layout.save-as', accelerator: 'CmdOrCtrl+Shift+S' },
+  { menu: 'Layout', label: 'Manage layouts…', command: 'layout.manage' },
+  { menu: 'Layout', label: 'Reset layout to default', command: 'layout.reset' },
+  { menu: 'View', label: 'Command palette / go to symbol…', command: 'palette.open', accelerator: 'CmdOrCtrl+K' },
+  { menu: 'View', label: 'Toggle dark / light theme', command: 'theme.toggle' },
+]
