@@ -1,16 +1,6 @@
 import { defineConfig } from '@playwright/test'
-
 // Debian's chromium: Playwright's own browser download is not available here.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-]
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium'
 
 export default defineConfig({
   testDir: 'e2e',
@@ -33,7 +23,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         viewport: { width: 1920, height: 1080 },
-        launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
       },
     },
     {

@@ -9,6 +9,8 @@ const BENCHES: { file: string; nodeArgs: string[] }[] = [
   { file: 'ingest.ts', nodeArgs: ['--expose-gc'] },
   { file: 'latency.ts', nodeArgs: [] },
   { file: 'rest.ts', nodeArgs: [] },
+  // Needs the built renderer (npm run build); drives Debian Chromium.
+  { file: 'terminal.ts', nodeArgs: [] },
 ]
 
 const results: unknown[] = []

@@ -29,7 +29,7 @@ test('simulated events stream into the right tier boards and the status bar says
   await expect(terminal.statusMode).toHaveText('LIVE')
 
   for (const tier of TIER_NAMES) {
-    const row = await terminal.readRow(terminal.rows(tier).first())
+    const row = await terminal.board(tier).readRow(terminal.rows(tier).first())
     expect(row.tier).toBe(tier)
     expect(row.time).toMatch(/^\d\d:\d\d:\d\d$/)
     expect(row.symbol).not.toBe('')

@@ -1,76 +1,424 @@
-/** Page object for the terminal's tier board and status bar. */
-import type { Locator, Page } from '@playwright/test'
+/**
+ * Page objects for the terminal: the shell (menu bar, command palette, layout
+ * dialogs, panel tabs), the tier boards, the chart, the metrics panel and the
+ * status bar. Tests speak in these terms; the test ids live here only.
+ *
+ * This project's e2e code is typed without the DOM library, so code that runs
+ * in the page goes through element callbacks (their parameters are untyped)
+ * or short strings.
+ */
+import { expect, type Locator, type Page } from '@playwright/test'
 
 export type TierName = 'daily' | 'intraday' | 'combo'
 export const TIER_NAMES: readonly TierName[] = ['daily', 'intraday', 'combo']
 
+export type PanelType = 'tier-board' | 'chart' | 'tier-metrics'
+export type ColumnKey = 'time' | 'symbol' | 'pattern' | 'confidence' | 'priority' | 'price' | 'change' | 'rvol' | 'rs' | 'expiry'
+export type Theme = 'dark' | 'light'
+
+/** One row of a tier board as the page shows it. */
 export interface RowData {
   id: number
   tier: string
   symbol: string
   pattern: string
-  time: string
+  confidence: number
   priority: string
+  time: string
   price: string
+}
+
+/** What `window.__tickstock.layoutState()` reports (the page is opened with `?e2e=1`). */
+export interface LayoutState {
+  phase: 'restoring' | 'ready'
+  current: string | null
+  dirty: boolean
+  saving: boolean
+}
+
+export class TierBoardPage {
+  constructor(
+    readonly page: Page,
+    readonly tier: TierName,
+  ) {}
+
+  /** The board showing this tier (the board's `data-tier` follows its tier selector). */
+  get root(): Locator {
+    return this.page.locator(`[data-testid="tier-board"][data-tier="${this.tier}"]`)
+  }
+  get rows(): Locator {
+    return this.root.getByTestId('event-row')
+  }
+  get scroller(): Locator {
+    return this.root.getByTestId('tier-board-rows')
+  }
+  get empty(): Locator {
+    return this.root.getByTestId('empty')
+  }
+  get rowCountLabel(): Locator {
+    return this.root.getByTestId('row-count')
+  }
+  column(key: ColumnKey): Locator {
+    return this.root.getByTestId(`col-${key}`)
+  }
+  get symbolFilter(): Locator {
+    return this.root.getByTestId('filter-symbol')
+  }
+  get patternFilter(): Locator {
+    return this.root.getByTestId('filter-pattern')
+  }
+  get confidenceFilter(): Locator {
+    return this.root.getByTestId('filter-confidence')
+  }
+  get priorityFilter(): Locator {
+    return this.root.getByTestId('filter-priority')
+  }
+  get pauseButton(): Locator {
+    return this.root.getByTestId('pause')
+  }
+  /** The "N new" button shown while the rows are frozen. */
+  get queued(): Locator {
+    return this.root.getByTestId('queued')
+  }
+
+  /** The rows rendered now (the virtualized window), top to bottom, read in one go (one consistent moment). */
+  async readRows(): Promise<RowData[]> {
+    return this.rows.evaluateAll(
+      (els, tier) =>
+        els.map((el) => {
+          const field = (name: string): string => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
+          return {
+            id: Number(el.getAttribute('data-id')),
+            tier,
+            symbol: el.getAttribute('data-symbol') ?? '',
+            pattern: el.getAttribute('data-pattern') ?? '',
+            confidence: Number(el.getAttribute('data-confidence')),
+            priority: el.getAttribute('data-priority') ?? '',
+            time: field('time'),
+            price: field('price'),
+          }
+        }),
+      this.tier,
+    )
+  }
+
+  async readRow(row: Locator): Promise<RowData> {
+    const [data] = await row.evaluateAll(
+      (els, tier) =>
+        els.slice(0, 1).map((el) => {
+          const field = (name: string): string => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
+          return {
+            id: Number(el.getAttribute('data-id')),
+            tier,
+            symbol: el.getAttribute('data-symbol') ?? '',
+            pattern: el.getAttribute('data-pattern') ?? '',
+            confidence: Number(el.getAttribute('data-confidence')),
+            priority: el.getAttribute('data-priority') ?? '',
+            time: field('time'),
+            price: field('price'),
+          }
+        }),
+      this.tier,
+    )
+    if (!data) throw new Error(`${this.tier} board: no such row`)
+    return data
+  }
+
+  async rowIds(): Promise<number[]> {
+    return this.rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-id'))))
+  }
+
+  /** The queued count ("1,234 new", "500+ new"), or null when nothing is queued. */
+  async queuedCount(): Promise<number | null> {
+    if ((await this.queued.count()) === 0) return null
+    const text = (await this.queued.textContent()) ?? ''
+    const m = text.replace(/,/g, '').match(/(\d+)/)
+    return m ? Number(m[1]) : null
+  }
+
+  async waitForRows(min = 1, timeout = 30_000): Promise<void> {
+    await expect.poll(() => this.rows.count(), { timeout, message: `${this.tier} board: at least ${min} rows` }).toBeGreaterThanOrEqual(min)
+  }
+
+  async sortBy(key: ColumnKey): Promise<void> {
+    await this.column(key).click()
+  }
+
+  /** The header's sort state for a column: 'ascending' | 'descending' | 'none'. */
+  async sortOf(key: ColumnKey): Promise<string | null> {
+    return this.column(key).getAttribute('aria-sort')
+  }
+
+  async filterBySymbol(text: string): Promise<void> {
+    await this.symbolFilter.fill(text)
+  }
+  async filterByPattern(text: string): Promise<void> {
+    await this.patternFilter.fill(text)
+  }
+  /** Minimum confidence in percent ('' clears it). */
+  async filterByMinConfidence(percent: number | ''): Promise<void> {
+    await this.confidenceFilter.fill(String(percent))
+  }
+  async filterByPriority(priority: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL' | ''): Promise<void> {
+    await this.priorityFilter.selectOption(priority)
+  }
+
+  async isPaused(): Promise<boolean> {
+    return (await this.pauseButton.getAttribute('aria-pressed')) === 'true'
+  }
+  async pause(): Promise<void> {
+    if (!(await this.isPaused())) await this.pauseButton.click()
+    await expect(this.pauseButton).toHaveAttribute('aria-pressed', 'true')
+  }
+  async resume(): Promise<void> {
+    if (await this.isPaused()) await this.pauseButton.click()
+    await expect(this.pauseButton).toHaveAttribute('aria-pressed', 'false')
+  }
+}
+
+export class ChartPage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('chart-panel')
+  }
+  get markers(): Locator {
+    return this.root.getByTestId('chart-markers')
+  }
+  /** "No bars": shown when the bar source is 'none' (live Redis without a bar feed), with the symbol's recent patterns. */
+  get empty(): Locator {
+    return this.root.getByTestId('chart-empty')
+  }
+  get recentPatterns(): Locator {
+    return this.root.getByTestId('chart-recent').locator('tbody tr')
+  }
+  get symbolInput(): Locator {
+    return this.root.getByTestId('chart-symbol-input')
+  }
+  timeframe(tf: string): Locator {
+    return this.root.getByTestId(`tf-${tf}`)
+  }
+  async symbol(): Promise<string | null> {
+    return this.root.getAttribute('data-symbol')
+  }
+  async markerCount(): Promise<number> {
+    return Number((await this.markers.getAttribute('data-count')) ?? '0')
+  }
+}
+
+export class StatusBarPage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('status-bar')
+  }
+  get mode(): Locator {
+    return this.page.getByTestId('status-mode')
+  }
+  get gap(): Locator {
+    return this.page.getByTestId('status-gap')
+  }
+  get rejected(): Locator {
+    return this.page.getByTestId('status-rejected')
+  }
+  get rate(): Locator {
+    return this.page.getByTestId('status-rate')
+  }
+  get heartbeat(): Locator {
+    return this.page.getByTestId('status-heartbeat')
+  }
+}
+
+export class MetricsPage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('metrics-panel')
+  }
+  tier(tier: TierName): Locator {
+    return this.root.getByTestId(`metrics-${tier}`)
+  }
+}
+
+export class MenuBarPage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('menu-bar')
+  }
+  menu(id: 'panels' | 'layout' | 'view'): Locator {
+    return this.page.getByTestId(`menu-${id}`)
+  }
+  item(commandId: string): Locator {
+    return this.page.locator(`[data-testid="menu-item"][data-command-id="${commandId}"]`)
+  }
+  /** Open a menu and run one of its entries by command id (e.g. 'layout', 'layout.save-as'). */
+  async run(menu: 'panels' | 'layout' | 'view', commandId: string): Promise<void> {
+    await this.menu(menu).click()
+    await this.item(commandId).click()
+  }
+  /** The layout in use as the menu bar shows it ('' when none is named). */
+  get currentLayout(): Locator {
+    return this.page.getByTestId('layout-current')
+  }
+}
+
+export class PalettePage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('palette')
+  }
+  get input(): Locator {
+    return this.page.getByTestId('palette-input')
+  }
+  get items(): Locator {
+    return this.page.getByTestId('palette-item')
+  }
+  async open(): Promise<void> {
+    await this.page.keyboard.press('Control+k')
+    await expect(this.input).toBeFocused()
+  }
+  /** Ctrl+K, type, Enter: runs the first entry (a ticker typed exactly goes to that symbol). */
+  async run(query: string): Promise<void> {
+    await this.open()
+    await this.input.fill(query)
+    await expect(this.items.first()).toBeVisible()
+    await this.input.press('Enter')
+    await expect(this.root).toBeHidden()
+  }
+}
+
+export class LayoutDialogPage {
+  constructor(readonly page: Page) {}
+  get root(): Locator {
+    return this.page.getByTestId('layout-dialog')
+  }
+  get input(): Locator {
+    return this.page.getByTestId('layout-dialog-input')
+  }
+  get ok(): Locator {
+    return this.page.getByTestId('layout-dialog-ok')
+  }
+  get error(): Locator {
+    return this.page.getByTestId('layout-dialog-error')
+  }
+  rows(): Locator {
+    return this.page.getByTestId('layout-row')
+  }
+  row(name: string): Locator {
+    return this.page.locator(`[data-testid="layout-row"][data-layout-name="${name}"]`)
+  }
 }
 
 export class TerminalPage {
   /** Console errors and page errors seen since construction (CSP violations show up here). */
   readonly errors: string[] = []
+  readonly chart: ChartPage
+  readonly status: StatusBarPage
+  readonly metrics: MetricsPage
+  readonly menu: MenuBarPage
+  readonly palette: PalettePage
+  readonly layoutDialog: LayoutDialogPage
 
   constructor(readonly page: Page) {
     page.on('console', (msg) => {
       if (msg.type() === 'error') this.errors.push(msg.text())
     })
     page.on('pageerror', (err) => this.errors.push(err.message))
+    this.chart = new ChartPage(page)
+    this.status = new StatusBarPage(page)
+    this.metrics = new MetricsPage(page)
+    this.menu = new MenuBarPage(page)
+    this.palette = new PalettePage(page)
+    this.layoutDialog = new LayoutDialogPage(page)
   }
 
-  async goto(path = '/'): Promise<void> {
-    await this.page.goto(path)
-    await this.board.waitFor()
+  /** Open the terminal with the test hook (`?e2e=1`) and wait until its layout is decided. `base`: a path (the test's baseURL) or a full URL. */
+  async goto(base = '/'): Promise<void> {
+    await this.page.goto(/^https?:/.test(base) ? new URL('/?e2e=1', base).toString() : `${base.replace(/\/?$/, '/')}?e2e=1`)
+    await this.waitForLayoutReady()
   }
 
-  get board(): Locator {
+  async reload(): Promise<void> {
+    await this.page.reload()
+    await this.waitForLayoutReady()
+  }
+
+  board(tier: TierName): TierBoardPage {
+    return new TierBoardPage(this.page, tier)
+  }
+  /** Every tier board on screen. */
+  get boards(): Locator {
     return this.page.getByTestId('tier-board')
   }
-
-  tier(tier: TierName): Locator {
-    return this.page.locator(`section[data-tier="${tier}"]`)
-  }
-
-  tierCount(tier: TierName): Locator {
-    return this.tier(tier).getByTestId('tier-count')
-  }
-
   rows(tier: TierName): Locator {
-    return this.tier(tier).getByTestId('event-row')
+    return this.board(tier).rows
   }
 
-  async readRow(row: Locator): Promise<RowData> {
-    return row.evaluate((el) => {
-      const field = (name: string) => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
-      return {
-        id: Number(el.getAttribute('data-event-id')),
-        tier: el.getAttribute('data-tier') ?? '',
-        symbol: el.getAttribute('data-symbol') ?? '',
-        pattern: el.getAttribute('data-pattern') ?? '',
-        time: field('time'),
-        priority: field('priority'),
-        price: field('price'),
-      }
-    })
+  panel(type: PanelType): Locator {
+    return this.page.locator(`[data-testid="panel"][data-panel-type="${type}"]`)
+  }
+  /** A panel's tab (golden-layout's tab element, tagged by the dock). */
+  panelHeader(type: PanelType): Locator {
+    return this.page.locator(`[data-testid="panel-header"][data-panel-type="${type}"]`)
+  }
+  /** Close a panel with its tab's close button. */
+  async closePanel(type: PanelType): Promise<void> {
+    const header = this.panelHeader(type)
+    await expect(header).toHaveCount(1)
+    await header.locator('.lm_close_tab').click()
+    await expect(header).toHaveCount(0)
   }
 
+  /** The test hook's layout persistence state. */
+  async layoutState(): Promise<LayoutState> {
+    return this.page.evaluate<LayoutState>('window.__tickstock.layoutState()')
+  }
+  /** The layout as it would be saved now (`{ name, version, config }`). */
+  async layoutSnapshot(): Promise<{ name: string; version: number; config: unknown }> {
+    return this.page.evaluate('window.__tickstock.layout()')
+  }
+  async waitForLayoutReady(): Promise<void> {
+    await expect
+      .poll(() => this.page.evaluate<string | null>('window.__tickstock ? window.__tickstock.layoutState().phase : null'), { message: 'layout restored' })
+      .toBe('ready')
+  }
+  /** Wait until nothing is left to save (auto-save done). */
+  async waitForLayoutSaved(current?: string | null): Promise<void> {
+    await expect
+      .poll(async () => {
+        const s = await this.layoutState()
+        return s.phase === 'ready' && !s.dirty && !s.saving && (current === undefined || s.current === current)
+      }, { message: 'layout saved' })
+      .toBe(true)
+  }
+
+  /** Layout > Save layout as…, type the name, OK; waits for it to be the layout in use. */
+  async saveLayoutAs(name: string): Promise<void> {
+    await this.menu.run('layout', 'layout.save-as')
+    await expect(this.layoutDialog.root).toBeVisible()
+    await this.layoutDialog.input.fill(name)
+    await this.layoutDialog.ok.click()
+    await expect(this.layoutDialog.root).toBeHidden()
+    await expect(this.menu.currentLayout).toHaveAttribute('data-layout-name', name)
+    await this.waitForLayoutSaved(name)
+  }
+
+  async theme(): Promise<string | null> {
+    return this.page.locator('html').getAttribute('data-theme')
+  }
+  async setTheme(theme: Theme): Promise<void> {
+    await this.menu.run('view', `theme.${theme}`)
+    await expect(this.page.locator('html')).toHaveAttribute('data-theme', theme)
+  }
+
+  // Kept for older specs.
   get statusBar(): Locator {
-    return this.page.getByTestId('status-bar')
+    return this.status.root
   }
   get statusMode(): Locator {
-    return this.page.getByTestId('status-mode')
+    return this.status.mode
   }
   get statusRejected(): Locator {
-    return this.page.getByTestId('status-rejected')
+    return this.status.rejected
   }
   get statusGap(): Locator {
-    return this.page.getByTestId('status-gap')
+    return this.status.gap
   }
 }
