@@ -36,6 +36,29 @@ export interface LayoutState {
   saving: boolean
 }
 
+/** Runs in the page: what a row shows (one function, serialized by Playwright, for every read). */
+/** The little of a DOM element the reader uses (this file is type-checked without the DOM lib). */
+interface RowElement {
+  getAttribute(name: string): string | null
+  querySelector(selector: string): { textContent: string | null } | null
+}
+
+function rowData(els: RowElement[], tier: string): RowData[] {
+  return els.map((el) => {
+    const field = (name: string): string => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
+    return {
+      id: Number(el.getAttribute('data-id')),
+      tier,
+      symbol: el.getAttribute('data-symbol') ?? '',
+      pattern: el.getAttribute('data-pattern') ?? '',
+      confidence: Number(el.getAttribute('data-confidence')),
+      priority: el.getAttribute('data-priority') ?? '',
+      time: field('time'),
+      price: field('price'),
+    }
+  })
+}
+
 export class TierBoardPage {
   constructor(
     readonly page: Page,
@@ -83,43 +106,11 @@ export class TierBoardPage {
 
   /** The rows rendered now (the virtualized window), top to bottom, read in one go (one consistent moment). */
   async readRows(): Promise<RowData[]> {
-    return this.rows.evaluateAll(
-      (els, tier) =>
-        els.map((el) => {
-          const field = (name: string): string => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
-          return {
-            id: Number(el.getAttribute('data-id')),
-            tier,
-            symbol: el.getAttribute('data-symbol') ?? '',
-            pattern: el.getAttribute('data-pattern') ?? '',
-            confidence: Number(el.getAttribute('data-confidence')),
-            priority: el.getAttribute('data-priority') ?? '',
-            time: field('time'),
-            price: field('price'),
-          }
-        }),
-      this.tier,
-    )
+    return this.rows.evaluateAll(rowData, this.tier)
   }
 
   async readRow(row: Locator): Promise<RowData> {
-    const [data] = await row.evaluateAll(
-      (els, tier) =>
-        els.slice(0, 1).map((el) => {
-          const field = (name: string): string => el.querySelector(`[data-field="${name}"]`)?.textContent ?? ''
-          return {
-            id: Number(el.getAttribute('data-id')),
-            tier,
-            symbol: el.getAttribute('data-symbol') ?? '',
-            pattern: el.getAttribute('data-pattern') ?? '',
-            confidence: Number(el.getAttribute('data-confidence')),
-            priority: el.getAttribute('data-priority') ?? '',
-            time: field('time'),
-            price: field('price'),
-          }
-        }),
-      this.tier,
-    )
+    const [data] = await row.first().evaluateAll(rowData, this.tier)
     if (!data) throw new Error(`${this.tier} board: no such row`)
     return data
   }
