@@ -4,6 +4,7 @@ const HELP = `tickstock <command> [options]
   serve       the headless host: engine, REST, WebSocket and the terminal in a browser
   sim         a TickStockPL simulator publishing on Redis
   normalize   normalize wire messages (JSON lines) for diagnosis
+  regime      daily market regime and risk score from a directory of SYMBOL.csv bars
 
 Run \`tickstock <command> --help\` for a command's options.`
 
@@ -17,6 +18,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./sim')).main(rest)
     case 'normalize':
       return (await import('./normalize')).main(rest)
+    case 'regime':
+      return (await import('./regime')).main(rest)
     case undefined:
     case 'help':
     case '--help':
