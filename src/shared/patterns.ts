@@ -4,6 +4,7 @@
  * them case-insensitively with `_`, `-`, spaces and a trailing `pattern` removed,
  * `&` read as `and`, and folds the known abbreviations.
  */
+import { lookupPattern } from './pattern-catalogue'
 
 /** Words that end in `bo` without being a `BO` (breakout) abbreviation. */
 const ENDS_IN_BO_WORD = /(combo|turbo|jumbo|limbo|gumbo|dumbo|mumbo)$/
@@ -34,21 +35,7 @@ function computeKey(name: string): string {
   return k
 }
 
-/**
- * Canonical display names of the patterns TickStockPL is known to send
- * (WIRE.md). A known pattern is shown under one name whatever spelling the
- * producer used (`doji`, `DojiPattern`); an unknown one keeps its own.
- */
-const CANONICAL = [
-  'Doji', 'Hammer', 'HangingMan', 'ShootingStar', 'BullishEngulfing', 'BearishEngulfing', 'Harami', 'MorningStar',
-  'EveningStar', 'ThreeWhiteSoldiers', 'ThreeBlackCrows', 'PiercingLine', 'DarkCloudCover', 'HeadAndShoulders',
-  'InverseHeadAndShoulders', 'DoubleBottom', 'DoubleTop', 'MACrossover', 'HighOfDay', 'LowOfDay', 'TrendingUp', 'TrendingDown',
-  'MinuteTrend', 'MomentumSpike', 'Day1Breakout', 'WeeklyBreakout', 'MultiDayBreakout', 'SRBreakout', 'BullFlag',
-  'Triangle', 'VolumeSpike', 'IntradayGap', 'GapFill', 'VWAP_Break', 'SwingHighLow', 'PriceChange',
-]
-const DISPLAY = new Map(CANONICAL.map((n) => [computeKey(n), n]))
-
-/** The name to show for a pattern: canonical when known, else as the producer spelled it. */
+/** The name to show for a pattern: the catalogue's when known, else as the producer spelled it. */
 export function displayName(name: string, key: string = patternKey(name)): string {
-  return DISPLAY.get(key) ?? name
+  return lookupPattern(name, key)?.name ?? name
 }

@@ -29,6 +29,14 @@ describe('pattern direction', () => {
     expect(patternDirection('WeeklyBreakout')).toBe('neutral')
   })
 
+  it('reads the shared catalogue: aliases share their pattern\'s direction, unknown names fall back to bull/bear', () => {
+    expect(patternDirection('HS')).toBe('bearish')
+    expect(patternDirection('IHS')).toBe('bullish')
+    expect(patternDirection('HangingManPattern')).toBe('bearish')
+    expect(patternDirection('BearFlag')).toBe('bearish')
+    expect(patternDirection('CupAndHandle')).toBe('neutral')
+  })
+
   it('styles bullish under the bar, bearish over it, neutral in the tier colour', () => {
     expect(markerStyle('bullish', 'daily', palette)).toEqual({ position: 'belowBar', shape: 'arrowUp', color: 'green' })
     expect(markerStyle('bearish', 'daily', palette)).toEqual({ position: 'aboveBar', shape: 'arrowDown', color: 'red' })

@@ -4,25 +4,13 @@
  * Pure; the chart view turns these into lightweight-charts calls.
  */
 import type { PatternEvent, Tier } from '../../../../shared/domain'
-import { patternKey } from '../../../../shared/patterns'
+import { patternDirection, type PatternDirection } from '../../../../shared/pattern-catalogue'
 import type { BarBook, ChartTime } from './chart-model'
 
-export type Direction = 'bullish' | 'bearish' | 'neutral'
+export type Direction = PatternDirection
 
-// Known one-sided patterns among those TickStockPL sends (shared/patterns.ts), by key.
-const BULLISH = new Set([
-  'hammer', 'morningstar', 'threewhitesoldiers', 'piercingline', 'inverseheadandshoulders', 'doublebottom', 'trendingup', 'highofday',
-])
-const BEARISH = new Set([
-  'hangingman', 'shootingstar', 'eveningstar', 'threeblackcrows', 'darkcloudcover', 'headandshoulders', 'doubletop', 'trendingdown', 'lowofday',
-])
-
-/** Direction from the name: "bull" or a known bullish pattern is up, "bear" or a known bearish one down, else neutral. */
-export function patternDirection(name: string, key: string = patternKey(name)): Direction {
-  if (key.includes('bull') || BULLISH.has(key)) return 'bullish'
-  if (key.includes('bear') || BEARISH.has(key)) return 'bearish'
-  return 'neutral'
-}
+/** Direction from the shared pattern catalogue; unknown names read "bull"/"bear", else neutral. */
+export { patternDirection }
 
 export interface PatternMarker {
   /** `${barKey}|${direction}` */
