@@ -5,6 +5,7 @@ const HELP = `tickstock <command> [options]
   sim         a TickStockPL simulator publishing on Redis
   normalize   normalize wire messages (JSON lines) for diagnosis
   regime      daily market regime and risk score from a directory of SYMBOL.csv bars
+  import      import bars FILE|DIR [--data DIR]: CSV bars into the data folder's bar store
 
 Run \`tickstock <command> --help\` for a command's options.`
 
@@ -20,6 +21,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./normalize')).main(rest)
     case 'regime':
       return (await import('./regime')).main(rest)
+    case 'import':
+      return (await import('./import')).main(rest)
     case undefined:
     case 'help':
     case '--help':

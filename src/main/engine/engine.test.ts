@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import path, { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PatternQueryResult, Result } from '../../shared/contract'
@@ -16,6 +16,8 @@ import { Engine, type FeedSink, type FeedSource } from './engine'
 import type { EngineToHost, EnginePort, HostToEngine } from './port'
 import { runEngine } from './run'
 import { LATEST_VERSION } from './store/migrations'
+import { REAL_DATA_DIR } from './market/testing/real-data'
+import { main as importBars } from '../../cli/import'
 
 const dirs: string[] = []
 const tempDir = (): string => {
@@ -247,6 +249,31 @@ describe('Engine layouts, preferences, bars (real SQLite files)', () => {
 
     const live = makeEngine(null, Date.now, { redis: { url: 'redis://127.0.0.1:1', options: {} } }).engine
     expect(ok<{ bars: unknown[]; source: string }>(live.handle('bars.get', { symbol: 'AMD', timeframe: '1m' }))).toMatchObject({ bars: [], source: 'none' })
+  })
+
+  it('serves stored bars (source "store") for an imported symbol and timeframe, demo or none otherwise', async () => {
+    const shared = path.dirname(REAL_DATA_DIR)
+    const dir = tempDir()
+    const quiet = { out: () => {}, err: () => {}, progress: undefined }
+    expect(await importBars(['bars', path.join(shared, 'etf-daily', 'SPY.csv'), path.join(shared, 'intraday', 'XLF-1min.csv'), '--data', dir], quiet)).toBe(0)
+
+    const { engine } = makeEngine(dir)
+    const daily = ok<{ bars: { time: number; close: number }[]; source: string }>(engine.handle('bars.get', { symbol: 'spy', timeframe: '1D', limit: 3 }))
+    expect(daily.source).toBe('store')
+    expect(daily.bars.map((b) => b.time)).toEqual(['2025-12-22', '2025-12-23', '2025-12-24'].map((d) => Date.parse(`${d}T05:00:00Z`)))
+    const paged = ok<{ bars: { time: number; close: number }[] }>(engine.handle('bars.get', { symbol: 'SPY', timeframe: '1D', limit: 1, before: Date.parse('2020-03-24T04:00:00Z') }))
+    expect(paged.bars).toEqual([expect.objectContaining({ time: Date.parse('2020-03-23T04:00:00Z'), close: 222.95 })])
+    const fiveMin = ok<{ bars: { time: number }[]; source: string }>(engine.handle('bars.get', { symbol: 'XLF', timeframe: '5m', limit: 2 }))
+    expect(fiveMin.source).toBe('store')
+    expect(fiveMin.bars.map((b) => b.time)).toEqual([Date.parse('2019-12-24T10:50:00-05:00'), Date.parse('2019-12-24T10:55:00-05:00')])
+    // No 1-minute bars for SPY, nothing at all for AMD: the demo generator in demo mode.
+    expect(ok<{ source: string }>(engine.handle('bars.get', { symbol: 'SPY', timeframe: '5m', limit: 2 })).source).toBe('demo')
+    expect(ok<{ source: string }>(engine.handle('bars.get', { symbol: 'AMD', timeframe: '1D', limit: 2 })).source).toBe('demo')
+    await engine.dispose()
+
+    const live = makeEngine(dir, Date.now, { redis: { url: 'redis://127.0.0.1:1', options: {} } }).engine
+    expect(ok<{ source: string }>(live.handle('bars.get', { symbol: 'SPY', timeframe: '1D', limit: 2 })).source).toBe('store')
+    expect(ok<{ bars: unknown[]; source: string }>(live.handle('bars.get', { symbol: 'AMD', timeframe: '1D' }))).toMatchObject({ bars: [], source: 'none' })
   })
 
   it("lists a symbol's events across tiers, newest first", () => {

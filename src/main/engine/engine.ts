@@ -22,7 +22,7 @@ import {
   type RequestResult,
   type Result,
 } from '../../shared/contract'
-import { TIERS, epochMs, type ConfluenceEvent, type EpochMs, type Gap, type NormalizedPattern, type PatternEvent, type PerformanceReport } from '../../shared/domain'
+import { TIERS, epochMs, type BarTimeframe, type ConfluenceEvent, type EpochMs, type Gap, type NormalizedPattern, type PatternEvent, type PerformanceReport } from '../../shared/domain'
 import type { EngineConfig } from './config'
 import { redactUrl } from '../../shared/redact'
 import { HealthTracker } from './health/health-tracker'
@@ -37,6 +37,8 @@ import { Checkpointer } from './store/checkpointer'
 import { LayoutNotFoundError, LayoutStore } from './store/layout-store'
 import { NO_BARS, type BarSource } from './bars/bar-source'
 import { DemoBars } from './bars/demo-bars'
+import { StoreBars } from './bars/store-bars'
+import { BarStore } from './store/bar-store'
 import { TierProcessor } from './tiers/tier-processor'
 import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
 
@@ -89,7 +91,10 @@ export class Engine {
   private readonly now: () => number
   private readonly store: PatternStore
   private readonly layouts: LayoutStore
+  /** Without stored bars for a symbol and timeframe: demo bars in demo mode, none on live Redis. */
   private readonly bars: BarSource
+  /** Bars imported or recorded into the data folder's bar store; preferred where they exist. */
+  private readonly storeBars: StoreBars
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
@@ -139,6 +144,7 @@ export class Engine {
     this.store = new PatternStore(db)
     this.layouts = new LayoutStore(db)
     this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
+    this.storeBars = new StoreBars(new BarStore(db))
     // The terminal itself was not running between its last sign of life and now: nothing was received.
     const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
     this.store.closeDanglingGaps(Number.isFinite(lastAlive) ? epochMs(lastAlive) : started)
@@ -316,13 +322,16 @@ export class Engine {
       'patterns.performance': () => this.performance(),
       'health.get': () => this.healthReport(),
       'engine.info': () => this.info(),
-      'bars.get': (q) => ({
-        symbol: q.symbol,
-        timeframe: q.timeframe,
-        bars: this.bars.bars(q.symbol, q.timeframe, q.limit, this.now(), q.before),
-        source: this.bars.kind,
-        timezone: 'America/New_York',
-      }),
+      'bars.get': (q) => {
+        const source = this.barSourceFor(q.symbol, q.timeframe)
+        return {
+          symbol: q.symbol,
+          timeframe: q.timeframe,
+          bars: source.bars(q.symbol, q.timeframe, q.limit, this.now(), q.before),
+          source: source.kind,
+          timezone: 'America/New_York',
+        }
+      },
       'layouts.list': () => ({ layouts: this.layouts.list() }),
       'layouts.get': (q) => this.layouts.get(q.name),
       'layouts.save': (q) => {
@@ -347,6 +356,11 @@ export class Engine {
         return this.layouts.setPrefs(patch)
       },
     }
+  }
+
+  /** The store when it holds bars for the symbol and timeframe, else demo (demo mode) or none. */
+  private barSourceFor(symbol: string, timeframe: BarTimeframe): BarSource {
+    return this.storeBars.has(symbol, timeframe) ? this.storeBars : this.bars
   }
 
   queryPatterns(q: PatternQueryParsed): PatternQueryResult {
@@ -429,7 +443,7 @@ export class Engine {
     this.pushHealth()
     // The forming bar of every chart that is open.
     for (const k of this.hub.barKeys()) {
-      const bar = this.bars.current(k.symbol, k.timeframe, now)
+      const bar = this.barSourceFor(k.symbol, k.timeframe).current(k.symbol, k.timeframe, now)
       if (bar) this.hub.publishBars(k.symbol, k.timeframe, [bar])
     }
   }

@@ -6,6 +6,7 @@ import { DatabaseTooNewError, migrate, openDatabase } from './db'
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations'
 import { PatternStore } from './pattern-store'
 import { LayoutStore } from './layout-store'
+import { BarStore } from './bar-store'
 import type { EpochMs } from '../../../shared/domain'
 import { makePattern, tempDirs } from './test-support'
 
@@ -27,7 +28,7 @@ describe('openDatabase', () => {
       expect(pragma(db, 'foreign_keys')).toBe(1)
       expect(pragma(db, 'busy_timeout')).toBeGreaterThan(0)
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-      expect(tables).toEqual(['confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events'])
+      expect(tables).toEqual(['bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
       expect(indexes).toEqual(['confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
     } finally {
@@ -45,11 +46,37 @@ describe('openDatabase', () => {
 
     const db = openDatabase(file)
     try {
-      expect(pragma(db, 'user_version')).toBe(2)
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
       expect(new PatternStore(db).countPatterns()).toBe(1)
       const layouts = new LayoutStore(db)
       layouts.save('Morning', 1, '{"panels":[]}', 1 as EpochMs)
       expect(layouts.list().map((l) => l.name)).toEqual(['Morning'])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('migration 3 adds the bar store to a version-2 database and keeps its events and layouts', () => {
+    const file = path.join(dirs.make(), 'tickstock.db')
+    const v2 = new BetterSqlite3(file)
+    migrate(v2, file, MIGRATIONS.slice(0, 2))
+    expect(pragma(v2, 'user_version')).toBe(2)
+    new PatternStore(v2).insertPatterns([makePattern(1)])
+    new LayoutStore(v2).save('Morning', 1, '{"panels":[]}', 1 as EpochMs)
+    v2.close()
+
+    const db = openDatabase(file)
+    try {
+      expect(pragma(db, 'user_version')).toBe(3)
+      expect(new PatternStore(db).countPatterns()).toBe(1)
+      expect(new LayoutStore(db).list().map((l) => l.name)).toEqual(['Morning'])
+      const bars = new BarStore(db)
+      expect(bars.upsert1m('SPY', [{ t: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }])).toBe(1)
+      expect(bars.upsertDaily('SPY', [{ date: '2020-01-02', open: 1, high: 2, low: 0.5, close: 1.5, adjClose: 1.4, volume: 10 }])).toBe(1)
+      // Both tables are keyed by (symbol, time) without a rowid.
+      for (const t of ['bars_1m', 'bars_daily']) {
+        expect(db.prepare<[string], string>("SELECT sql FROM sqlite_schema WHERE name = ?").pluck().get(t)).toMatch(/PRIMARY KEY \(symbol, (t|date)\)\s*\) WITHOUT ROWID/)
+      }
     } finally {
       db.close()
     }

@@ -117,6 +117,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'bar store',
+    up(db) {
+      db.exec(`
+        -- 1-minute bars; 5m/15m/1h are aggregated from them at query time.
+        CREATE TABLE bars_1m (
+          symbol  TEXT    NOT NULL,
+          t       INTEGER NOT NULL,  -- bar start, epoch ms
+          open    REAL    NOT NULL,
+          high    REAL    NOT NULL,
+          low     REAL    NOT NULL,
+          close   REAL    NOT NULL,
+          volume  REAL    NOT NULL,
+          PRIMARY KEY (symbol, t)
+        ) WITHOUT ROWID;
+
+        -- Daily bars by New York session date.
+        CREATE TABLE bars_daily (
+          symbol     TEXT NOT NULL,
+          date       TEXT NOT NULL,  -- 'YYYY-MM-DD'
+          open       REAL NOT NULL,
+          high       REAL NOT NULL,
+          low        REAL NOT NULL,
+          close      REAL NOT NULL,
+          adj_close  REAL NOT NULL,
+          volume     REAL NOT NULL,
+          PRIMARY KEY (symbol, date)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 /** The schema version this build of the app writes. */
