@@ -195,6 +195,32 @@ describe('simulator -> Redis -> engine -> WebSocket (real redis-server)', () => 
     a.ws.close()
   }, 60_000)
 
+  it('records per-minute aggregates from Redis into the bar store, and charts read them', async () => {
+    const client = await WsClient.open(`ws://127.0.0.1:${host.port}/ws`)
+    client.send({ t: 'sub', sid: 1, topic: 'health', filter: {} })
+    // Pub/sub is lossy: publish only once the engine is subscribed.
+    await client.until(() => client.health?.redis.state === 'ready', 'redis ready')
+    const pubRedis = new Redis(redis.url)
+    const start = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000
+    const am = (k: number) => ({ ev: 'AM', sym: 'ZZAM', s: start + k * 60_000, e: start + (k + 1) * 60_000, o: 10 + k, h: 11 + k, l: 9 + k, c: 10.5 + k, v: 1000 + k, vw: 10.2 + k })
+    await pubRedis.publish('tickstock:bars:minute', JSON.stringify([am(0), am(1), am(2)]))
+    await pubRedis.publish('tickstock:bars:minute', JSON.stringify({ ev: 'AM', sym: 'ZZAM', s: 'soon' }))
+    type Series = { ok: true; value: { source: string; bars: { time: number; open: number; close: number; volume: number }[] } }
+    let series: Series | null = null
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      series = (await client.request('bars.get', { symbol: 'ZZAM', timeframe: '1m', limit: 10 })) as Series
+      if (series.value.source === 'store' && series.value.bars.length === 3) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(series!.value.source).toBe('store')
+    expect(series!.value.bars.map((b) => [b.time, b.open, b.close, b.volume])).toEqual([0, 1, 2].map((k) => [start + k * 60_000, 10 + k, 10.5 + k, 1000 + k]))
+    const health = (await (await fetch(`${host.url}api/health`)).json()) as HealthReport
+    expect(health.rejected.byReason.bad_bar).toBeGreaterThanOrEqual(1)
+    pubRedis.disconnect()
+    client.ws.close()
+  })
+
   it('refuses a WebSocket from another origin', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers: { Origin: 'https://evil.example' } })
     const outcome = await new Promise<string>((res) => {

@@ -31,6 +31,8 @@ export const engineConfigSchema = z.object({
   expiryMs: z
     .object({ daily: z.number().positive().default(7 * 24 * 3600_000), intraday: z.number().positive().default(4 * 3600_000) })
     .default({ daily: 7 * 24 * 3600_000, intraday: 4 * 3600_000 }),
+  /** Redis channel of per-minute aggregates (`{ev:"AM",sym,s,e,o,h,l,c,v,vw}`), recorded into the bar store. */
+  barChannel: z.string().min(1).max(200).default('tickstock:bars:minute'),
   /** Native binding for better-sqlite3 (Electron's ABI); undefined uses the default build. */
   sqliteNativeBinding: z.string().optional(),
 })

@@ -38,6 +38,7 @@ import { LayoutNotFoundError, LayoutStore } from './store/layout-store'
 import { NO_BARS, type BarSource } from './bars/bar-source'
 import { DemoBars } from './bars/demo-bars'
 import { StoreBars } from './bars/store-bars'
+import { AggregateMinuteRecorder } from './bars/aggregate-minutes-feed'
 import { BarStore } from './store/bar-store'
 import { TierProcessor } from './tiers/tier-processor'
 import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
@@ -95,6 +96,8 @@ export class Engine {
   private readonly bars: BarSource
   /** Bars imported or recorded into the data folder's bar store; preferred where they exist. */
   private readonly storeBars: StoreBars
+  /** Per-minute aggregates from Redis into the bar store. */
+  private readonly aggregates: AggregateMinuteRecorder
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
@@ -144,7 +147,9 @@ export class Engine {
     this.store = new PatternStore(db)
     this.layouts = new LayoutStore(db)
     this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
-    this.storeBars = new StoreBars(new BarStore(db))
+    const barStore = new BarStore(db)
+    this.storeBars = new StoreBars(barStore)
+    this.aggregates = new AggregateMinuteRecorder(barStore, { onError: (e) => this.log('error', `recording minute bars failed, will retry: ${(e as Error).message}`) })
     // The terminal itself was not running between its last sign of life and now: nothing was received.
     const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
     this.store.closeDanglingGaps(Number.isFinite(lastAlive) ? epochMs(lastAlive) : started)
@@ -218,6 +223,10 @@ export class Engine {
     for (let i = 0; i < channels.length; i++) {
       const channel = channels[i]!
       const raw = messages[i]!
+      if (channel === this.deps.config.barChannel) {
+        for (const reason of this.aggregates.push(raw)) this.health.reject({ at: now, channel, reason: 'bad_bar', detail: reason, raw })
+        continue
+      }
       const r = normalize(channel, raw, now)
       switch (r.kind) {
         case 'pattern':
@@ -323,6 +332,7 @@ export class Engine {
       'health.get': () => this.healthReport(),
       'engine.info': () => this.info(),
       'bars.get': (q) => {
+        this.aggregates.flushNow()
         const source = this.barSourceFor(q.symbol, q.timeframe)
         return {
           symbol: q.symbol,
@@ -488,10 +498,12 @@ export class Engine {
     // Write what is pending before anything that may take seconds (the reader's own shutdown).
     this.patternWriter.flushNow()
     this.confluenceWriter.flushNow()
+    this.aggregates.flushNow()
     await this.deps.source.stop()
     if (this.openGap) this.store.closeGap(this.openGap.id, epochMs(this.now()))
     this.patternWriter.dispose()
     this.confluenceWriter.dispose()
+    this.aggregates.dispose()
     this.hub.flush()
     this.hub.dispose()
     await this.checkpointer?.stop()

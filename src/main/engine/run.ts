@@ -39,7 +39,7 @@ export async function runEngine(port: EnginePort, input: EngineConfigInput, opti
     throw new Error(msg)
   }
   const config = parsed.data
-  const source = config.redis ? new RedisFeed(config.redis) : new DemoFeed(config.demo)
+  const source = config.redis ? new RedisFeed(config.redis, [config.barChannel]) : new DemoFeed(config.demo)
   let engine: Engine
   try {
     engine = new Engine({ config, source, post: (m) => port.post(m) })

@@ -8,7 +8,7 @@ import { epochMs } from '../../../shared/domain'
 import type { RedisConfig } from '../config'
 import type { FeedSink, FeedSource } from '../engine'
 import { startWorker, stopWorker } from '../workers'
-import { HEARTBEAT_KEY } from './channels'
+import { ALL_CHANNELS, HEARTBEAT_KEY } from './channels'
 import type { EngineToReader, ReaderData, ReaderToEngine } from './redis-protocol'
 
 export class RedisFeed implements FeedSource {
@@ -19,6 +19,7 @@ export class RedisFeed implements FeedSource {
 
   constructor(
     private readonly redis: RedisConfig,
+    private readonly extraChannels: readonly string[] = [],
     private readonly heartbeatIntervalMs = 2000,
   ) {}
 
@@ -28,6 +29,7 @@ export class RedisFeed implements FeedSource {
       options: this.redis.options,
       forwarded: this.forwarded,
       heartbeatKey: HEARTBEAT_KEY,
+      channels: [...new Set([...ALL_CHANNELS, ...this.extraChannels])],
       heartbeatIntervalMs: this.heartbeatIntervalMs,
     }
     const w = startWorker('redis-reader', data as unknown as Record<string, unknown>, { name: 'tickstock-redis-reader' })

@@ -7,6 +7,8 @@ export interface ReaderData {
   /** Shared counter: total messages the reader has handed to the engine. */
   forwarded: SharedArrayBuffer
   heartbeatKey: string
+  /** Every channel to subscribe to: TickStockPL's, plus the bar aggregates channel. */
+  channels: string[]
   heartbeatIntervalMs: number
 }
 

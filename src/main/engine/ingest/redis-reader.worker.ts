@@ -7,7 +7,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import Redis, { type RedisOptions } from 'ioredis'
-import { ALL_CHANNELS } from './channels'
 import type { EngineToReader, ReaderData, ReaderToEngine } from './redis-protocol'
 
 const data = workerData as ReaderData
@@ -97,7 +96,7 @@ function start(): void {
   state('connecting')
   // Queued until the first connection succeeds (however long that takes);
   // ioredis then renews the subscription after every reconnect.
-  sub.subscribe(...ALL_CHANNELS).then(
+  sub.subscribe(...data.channels).then(
     () => void pollHeartbeat(),
     (e: Error) => post({ t: 'log', level: 'error', msg: `redis subscribe failed: ${e.message}` }),
   )
