@@ -19,6 +19,10 @@ import {
   type Prefs,
   type SavedLayout,
   type Bar,
+  type EtfSnapshot,
+  type MarketRegime,
+  type MarketState,
+  type SectorRotation,
 } from './domain'
 
 // ---------------------------------------------------------------- results
@@ -127,6 +131,21 @@ export const requestSchemas = {
   'layouts.delete': z.object({ name: layoutNameSchema }),
   'prefs.get': emptyParams,
   'prefs.set': prefsSchema.partial(),
+  /** Regime, risk-on/off with components, breadth, key levels: from the stored daily ETF bars. */
+  'market.state': emptyParams,
+  /** The ETF universe by period, trend, volatility, drawdown and relative strength. */
+  'market.etfs': emptyParams,
+  /** Relative rotation of the sector funds against SPY, with weekly tails. */
+  'market.sectors': z.object({ tailWeeks: z.number().int().min(1).max(52).default(8) }),
+  /** Rolling correlation across the universe. */
+  'market.correlation': z.object({ window: z.union([z.literal(20), z.literal(60)]).default(60) }),
+  /** Recent patterns with the market state: optionally only those aligned with the regime, or of one sector. */
+  'market.patterns': z.object({
+    tier: tierSchema.optional(),
+    alignedOnly: z.boolean().default(false),
+    sector: z.string().trim().min(1).max(40).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  }),
 } as const
 
 export interface RequestResults {
@@ -143,6 +162,11 @@ export interface RequestResults {
   'layouts.delete': { deleted: boolean }
   'prefs.get': Prefs
   'prefs.set': Prefs
+  'market.state': MarketState
+  'market.etfs': { asOf: string | null; etfs: EtfSnapshot[] }
+  'market.sectors': { asOf: string | null; sectors: SectorRotation[] }
+  'market.correlation': { asOf: string | null; window: 20 | 60; symbols: string[]; matrix: (number | null)[][] }
+  'market.patterns': { regime: MarketRegime | null; patterns: PatternEvent[] }
 }
 
 export type RequestName = keyof typeof requestSchemas

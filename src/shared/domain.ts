@@ -233,3 +233,61 @@ export interface Prefs {
   /** The layout restored at start-up; null: the default layout. */
   currentLayout: string | null
 }
+
+// ---------------------------------------------------------------- market state (ETFs)
+
+export type MarketRegime = 'Bull' | 'Bear' | 'Consolidation'
+export const MARKET_PERIODS = ['1D', '5D', '1M', '3M', 'YTD', '1Y'] as const
+export type MarketPeriod = (typeof MARKET_PERIODS)[number]
+export type RotationQuadrant = 'Leading' | 'Weakening' | 'Lagging' | 'Improving'
+
+export interface EtfSnapshot {
+  symbol: string
+  /** Sector name for the sector funds (XLK: Technology...), else null. */
+  sector: string | null
+  close: number
+  /** Trading date of the last daily bar, YYYY-MM-DD. */
+  asOf: string
+  /** Fractions (0.012 = +1.2%); null when there is not enough history. */
+  returns: Record<MarketPeriod, number | null>
+  /** Today's change from the 1-minute bars while the session is open, else null. */
+  intraday: number | null
+  trend: { aboveSma50: boolean | null; aboveSma200: boolean | null; sma50Slope: number | null; sma200Slope: number | null }
+  volatility: { realized20: number | null; percentile: number | null }
+  /** From the 52-week high, <= 0. */
+  drawdown: number | null
+  /** Against SPY over ~3 months (1 = in line). */
+  relativeStrength: number | null
+}
+
+export interface MarketKeyLevels {
+  symbol: string
+  support: number[]
+  resistance: number[]
+  high52: number | null
+  low52: number | null
+}
+
+export interface MarketState {
+  /** False when the bar store has no daily bars for SPY; `reason` says what to do. */
+  available: boolean
+  reason: string | null
+  asOf: string | null
+  regime: { label: MarketRegime; confidence: number; since: string } | null
+  risk: { score: number; components: { name: string; value: number | null }[] } | null
+  breadth: { above50: number | null; above200: number | null } | null
+  keyLevels: MarketKeyLevels[]
+  /** The most recent regime changes, newest last. */
+  regimeChanges: { date: string; from: MarketRegime | null; to: MarketRegime }[]
+}
+
+export interface SectorRotation {
+  symbol: string
+  sector: string
+  rsRatio: number | null
+  rsMomentum: number | null
+  quadrant: RotationQuadrant | null
+  /** Recent weekly points, oldest first. */
+  tail: { date: string; rsRatio: number; rsMomentum: number }[]
+  returns: Record<MarketPeriod, number | null>
+}

@@ -42,6 +42,10 @@ import { AggregateMinuteRecorder } from './bars/aggregate-minutes-feed'
 import { BarStore } from './store/bar-store'
 import { TierProcessor } from './tiers/tier-processor'
 import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
+import { MarketService } from './market/market-service'
+import { resolveSector, sectorOf } from './market/sectors'
+import { patternDirection } from '../../shared/pattern-catalogue'
+import type { MarketRegime } from '../../shared/domain'
 
 export const ENGINE_VERSION = '0.1.0'
 
@@ -87,6 +91,8 @@ const MAX_STORE_BACKLOG = 500_000
 /** Rows per retention step (a few ms of work) and the pause between steps. */
 const PRUNE_CHUNK_ROWS = 1000
 const PRUNE_PAUSE_MS = 20
+/** Newest events per tier scanned by market.patterns when it filters by alignment or sector. */
+const MARKET_PATTERN_SCAN = 1000
 
 export class Engine {
   private readonly now: () => number
@@ -98,6 +104,8 @@ export class Engine {
   private readonly storeBars: StoreBars
   /** Per-minute aggregates from Redis into the bar store. */
   private readonly aggregates: AggregateMinuteRecorder
+  /** Market state from the stored daily ETF bars (cached, rechecked at most once a minute). */
+  private readonly market: MarketService
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
@@ -149,6 +157,7 @@ export class Engine {
     this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
     const barStore = new BarStore(db)
     this.storeBars = new StoreBars(barStore)
+    this.market = new MarketService(barStore, db, { now: this.now })
     this.aggregates = new AggregateMinuteRecorder(barStore, { onError: (e) => this.log('error', `recording minute bars failed, will retry: ${(e as Error).message}`) })
     // The terminal itself was not running between its last sign of life and now: nothing was received.
     const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
@@ -365,7 +374,46 @@ export class Engine {
         }
         return this.layouts.setPrefs(patch)
       },
+      'market.state': () => this.market.state(),
+      'market.etfs': () => ({ asOf: this.market.asOf(), etfs: this.market.etfs() }),
+      'market.sectors': (q) => ({ asOf: this.market.asOf(), sectors: this.market.sectors(q.tailWeeks) }),
+      'market.correlation': (q) => this.market.correlation(q.window),
+      'market.patterns': (q) => this.marketPatterns(q),
     }
+  }
+
+  /**
+   * Recent pattern events (newest first, up to `limit`) of one tier or all,
+   * with the current regime. `alignedOnly` keeps the patterns that point the
+   * regime's way: bullish ones in Bull, bearish ones in Bear; neutral patterns
+   * are never aligned, and in Consolidation (or with no market data, regime
+   * null) no pattern is aligned, so the answer is empty. `sector` (a fund such
+   * as XLK or a name such as Technology) keeps the symbols the bundled
+   * symbol -> sector table puts in it. Filters apply to the newest
+   * MARKET_PATTERN_SCAN events of each tier.
+   */
+  marketPatterns(q: RequestParsed<'market.patterns'>): { regime: MarketRegime | null; patterns: PatternEvent[] } {
+    let fund: string | null = null
+    if (q.sector !== undefined) {
+      fund = resolveSector(q.sector)
+      if (!fund) throw new RequestError('bad_request', `unknown sector ${JSON.stringify(q.sector)} (a sector fund such as XLK or a name such as Technology)`, { sector: 'unknown sector' })
+    }
+    const regime = this.market.regimeAt()
+    const want = regime === 'Bull' ? 'bullish' : regime === 'Bear' ? 'bearish' : null
+    if (q.alignedOnly && want === null) return { regime, patterns: [] }
+    this.patternWriter.flushNow()
+    const filtered = q.alignedOnly || fund !== null
+    const scan = filtered ? MARKET_PATTERN_SCAN : q.limit
+    const out: PatternEvent[] = []
+    for (const tier of q.tier ? [q.tier] : TIERS) {
+      for (const e of this.store.queryPatterns({ tier, limit: scan })) {
+        if (fund !== null && sectorOf(e.symbol) !== fund) continue
+        if (q.alignedOnly && patternDirection(e.pattern, e.patternKey) !== want) continue
+        out.push(e)
+      }
+    }
+    out.sort((a, b) => b.detectedAt - a.detectedAt || b.id - a.id)
+    return { regime, patterns: out.slice(0, q.limit) }
   }
 
   /** The store when it holds bars for the symbol and timeframe, else demo (demo mode) or none. */

@@ -137,3 +137,51 @@ describe('matchRoute: other routes', () => {
     }
   })
 })
+
+describe('matchRoute: market routes', () => {
+  it('maps state, etfs, sectors, correlation and patterns', () => {
+    expect(route('/api/market/state')).toEqual({ method: 'market.state', params: {} })
+    expect(route('/api/market/etfs/')).toEqual({ method: 'market.etfs', params: {} })
+    expect(route('/api/market/sectors?tail_weeks=8')).toEqual({ method: 'market.sectors', params: { tailWeeks: 8 } })
+    expect(route('/api/market/sectors')).toEqual({ method: 'market.sectors', params: { tailWeeks: undefined } })
+    expect(route('/api/market/correlation?window=20')).toEqual({ method: 'market.correlation', params: { window: 20 } })
+    expect(route('/api/market/patterns?tier=daily&aligned=1&sector=XLK&limit=50')).toEqual({
+      method: 'market.patterns',
+      params: { tier: 'daily', alignedOnly: true, sector: 'XLK', limit: 50 },
+    })
+    expect(route('/api/market/patterns?tier=&aligned=&sector=')).toEqual({
+      method: 'market.patterns',
+      params: { tier: undefined, alignedOnly: false, sector: undefined, limit: 200 },
+    })
+    expect(route('/api/market/patterns?aligned=false&sector=Health%20Care')).toMatchObject({ params: { alignedOnly: false, sector: 'Health Care' } })
+  })
+
+  it('the params satisfy the contract, which fills the defaults', () => {
+    for (const url of ['/api/market/state', '/api/market/etfs', '/api/market/sectors', '/api/market/correlation?window=60', '/api/market/patterns?aligned=1']) {
+      const r = route(url)!
+      expect(requestSchemas[r.method].safeParse(r.params).success, url).toBe(true)
+    }
+    expect(requestSchemas['market.sectors'].parse(route('/api/market/sectors')!.params)).toEqual({ tailWeeks: 8 })
+    expect(requestSchemas['market.correlation'].parse(route('/api/market/correlation')!.params)).toEqual({ window: 60 })
+  })
+
+  it.each([
+    ['tail_weeks', '/api/market/sectors?tail_weeks=many'],
+    ['tail_weeks', '/api/market/sectors?tail_weeks=0'],
+    ['tail_weeks', '/api/market/sectors?tail_weeks=2.5'],
+    ['window', '/api/market/correlation?window=30'],
+    ['window', '/api/market/correlation?window=x'],
+    ['tier', '/api/market/patterns?tier=weekly'],
+    ['aligned', '/api/market/patterns?aligned=maybe'],
+    ['limit', '/api/market/patterns?limit=0'],
+    ['limit', '/api/market/patterns?limit=5000'],
+  ])('a bad %s throws a QueryError naming it', (field, url) => {
+    const e = queryError(url)
+    expect(e.field).toBe(field)
+    expect(e.message.startsWith(`${field}:`)).toBe(true)
+  })
+
+  it('unknown market routes match nothing', () => {
+    for (const url of ['/api/market', '/api/market/', '/api/market/regime', '/api/market/state/extra']) expect(route(url), url).toBeNull()
+  })
+})

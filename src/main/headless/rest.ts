@@ -4,7 +4,7 @@
  * the answer come from the contract like any other client's.
  */
 import type { RequestName, RequestParams } from '../../shared/contract'
-import { isTier } from '../../shared/domain'
+import { isTier, type Tier } from '../../shared/domain'
 import { parseTimestamp } from '../engine/ingest/normalize'
 
 export type RouteMatch = { [K in RequestName]: { method: K; params: RequestParams<K> } }[RequestName]
@@ -76,7 +76,63 @@ export function matchRoute(pathname: string, q: URLSearchParams): RouteMatch | n
       },
     }
   }
+  const market = /^\/api\/market\/([a-z]+)\/?$/.exec(pathname)
+  if (market) return marketRoute(market[1]!, q)
   if (pathname === '/api/health' || pathname === '/api/health/') return { method: 'health.get', params: {} }
   if (pathname === '/api/info' || pathname === '/api/info/') return { method: 'engine.info', params: {} }
   return null
+}
+
+/** An integer query parameter, or undefined when absent or empty. */
+function integer(q: URLSearchParams, field: string): number | undefined {
+  const n = number(q, field)
+  if (n !== undefined && !Number.isInteger(n)) throw new QueryError(field, `${JSON.stringify(q.get(field)).slice(0, 40)} is not a whole number`)
+  return n
+}
+
+/** `1`/`true`/`yes` or `0`/`false`/`no` (any case); undefined when absent or empty. */
+function flag(q: URLSearchParams, field: string): boolean | undefined {
+  const v = q.get(field)
+  if (v === null || v === '') return undefined
+  const l = v.toLowerCase()
+  if (l === '1' || l === 'true' || l === 'yes') return true
+  if (l === '0' || l === 'false' || l === 'no') return false
+  throw new QueryError(field, `${JSON.stringify(v).slice(0, 40)} is not a flag (1/0, true/false)`)
+}
+
+/** `/api/market/{state,etfs,sectors,correlation,patterns}`. */
+function marketRoute(what: string, q: URLSearchParams): RouteMatch | null {
+  switch (what) {
+    case 'state':
+      return { method: 'market.state', params: {} }
+    case 'etfs':
+      return { method: 'market.etfs', params: {} }
+    case 'sectors': {
+      const tailWeeks = integer(q, 'tail_weeks')
+      if (tailWeeks !== undefined && (tailWeeks < 1 || tailWeeks > 52)) throw new QueryError('tail_weeks', `${tailWeeks} is not between 1 and 52`)
+      return { method: 'market.sectors', params: { tailWeeks } }
+    }
+    case 'correlation': {
+      const window = integer(q, 'window')
+      if (window !== undefined && window !== 20 && window !== 60) throw new QueryError('window', `${window} is not 20 or 60`)
+      return { method: 'market.correlation', params: { window } }
+    }
+    case 'patterns': {
+      const tierRaw = q.get('tier')
+      let tier: Tier | undefined
+      if (tierRaw !== null && tierRaw !== '') {
+        if (!isTier(tierRaw)) throw new QueryError('tier', `${JSON.stringify(tierRaw).slice(0, 40)} is not a tier (daily, intraday, combo)`)
+        tier = tierRaw
+      }
+      const sectorRaw = q.get('sector')?.trim()
+      const limit = integer(q, 'limit')
+      if (limit !== undefined && (limit < 1 || limit > 1000)) throw new QueryError('limit', `${limit} is not between 1 and 1000`)
+      return {
+        method: 'market.patterns',
+        params: { tier, alignedOnly: flag(q, 'aligned') ?? false, sector: sectorRaw ? sectorRaw : undefined, limit: limit ?? 200 },
+      }
+    }
+    default:
+      return null
+  }
 }

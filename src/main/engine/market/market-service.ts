@@ -1,0 +1,243 @@
+/**
+ * The market state served to the UI, computed from the daily bars in the bar
+ * store (`bars_daily`) for the universe (MARKET_UNIVERSE). Computed once and
+ * cached; at most once a minute a cheap check (newest daily date and row count
+ * of the universe's bars) decides whether to recompute. Intraday changes come
+ * from `bars_1m` since today's 09:30 New York open, read on each call (cheap).
+ */
+import type { Database } from '../store/db'
+import type { BarStore } from '../store/bar-store'
+import { MARKET_PERIODS, type EtfSnapshot, type MarketKeyLevels, type MarketPeriod, type MarketRegime, type MarketState, type SectorRotation } from '../../../shared/domain'
+import { nyDate, nyMidnight } from '../bars/store-bars'
+import type { DailyBar } from './daily-bars'
+import { drawdown, keyLevels, pctChange, periodReturns, ratio, realizedVol, sma, trailingPercentile, correlationMatrix } from './indicators'
+import { computeDailyMarketState, MARKET_UNIVERSE, type DailyMarketState } from './market-state'
+import { computeRrg, SECTOR_FUNDS } from './rotation'
+import { sectorName } from './sectors'
+
+export const NO_SPY_REASON = 'No daily bars for SPY in the data folder: import them with `npm run tickstock -- import bars DIR`'
+/** How often, at most, the store is checked for new daily bars. */
+export const MARKET_CHECK_MS = 60_000
+export const KEY_LEVEL_SYMBOLS = ['SPY', 'QQQ', 'IWM'] as const
+const REGIME_CHANGES = 20
+const RS_LOOKBACK = 63
+const OPEN_MS = 9.5 * 3600_000
+/** Trading days a fund's last bar may lag SPY's and still be in the rotation graph and the correlation matrix. */
+const STALE_DAYS = 5
+
+export interface MarketServiceOptions {
+  universe?: readonly string[]
+  now?: () => number
+}
+
+const num = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x)
+
+interface Computed {
+  key: string
+  state: DailyMarketState | null
+  etfs?: EtfSnapshot[]
+  /** Symbols of the universe with daily bars, in universe order, and the index of each one's last bar. */
+  live: string[]
+  lastIndex: Map<string, number>
+}
+
+export class MarketService {
+  private readonly universe: readonly string[]
+  private readonly now: () => number
+  private readonly checkStmt
+  private computed: Computed | null = null
+  private checkedAt = -Infinity
+
+  constructor(
+    private readonly bars: BarStore,
+    db: Database = bars.db,
+    opts: MarketServiceOptions = {},
+  ) {
+    this.universe = opts.universe ?? MARKET_UNIVERSE
+    this.now = opts.now ?? Date.now
+    const marks = this.universe.map(() => '?').join(',')
+    this.checkStmt = db.prepare<string[], { d: string | null; n: number }>(`SELECT max(date) AS d, count(*) AS n FROM bars_daily WHERE symbol IN (${marks})`)
+  }
+
+  /** Forget the cache: the next call recomputes. */
+  invalidate(): void {
+    this.computed = null
+    this.checkedAt = -Infinity
+  }
+
+  private current(): Computed {
+    const now = this.now()
+    if (this.computed && now - this.checkedAt < MARKET_CHECK_MS) return this.computed
+    this.checkedAt = now
+    const row = this.checkStmt.get(...this.universe)
+    const key = `${row?.d ?? ''}|${row?.n ?? 0}`
+    if (this.computed?.key === key) return this.computed
+    this.computed = this.compute(key)
+    return this.computed
+  }
+
+  private compute(key: string): Computed {
+    const series = new Map<string, DailyBar[]>()
+    for (const sym of this.universe) {
+      const rows = this.bars.recentDaily(sym, '9999-12-31', 1_000_000)
+      if (rows.length > 0) series.set(sym, rows.reverse())
+    }
+    if (!series.has('SPY')) return { key, state: null, live: [], lastIndex: new Map() }
+    const state = computeDailyMarketState(series, { universe: this.universe })
+    const lastIndex = new Map<string, number>()
+    for (const sym of this.universe) {
+      const p = state.aligned.adjClose.get(sym)
+      if (!p) continue
+      let i = p.length - 1
+      while (i >= 0 && Number.isNaN(p[i] as number)) i--
+      if (i >= 0) lastIndex.set(sym, i)
+    }
+    return { key, state, live: this.universe.filter((s) => lastIndex.has(s)), lastIndex }
+  }
+
+  /** Regime, risk with its components, breadth, key levels and recent regime changes; available=false without SPY. */
+  state(): MarketState {
+    const c = this.current()
+    const s = c.state
+    if (!s) return { available: false, reason: NO_SPY_REASON, asOf: null, regime: null, risk: null, breadth: null, keyLevels: [], regimeChanges: [] }
+    const { aligned } = s
+    const t = aligned.dates.length - 1
+    const day = s.regime.days[t]
+    const keyLevelsOut: MarketKeyLevels[] = []
+    for (const sym of KEY_LEVEL_SYMBOLS) {
+      const b = aligned.bars.get(sym)
+      const ti = c.lastIndex.get(sym)
+      if (!b || ti === undefined) continue
+      const high = Float64Array.from(b, (x) => x?.high ?? NaN)
+      const low = Float64Array.from(b, (x) => x?.low ?? NaN)
+      const close = Float64Array.from(b, (x) => x?.close ?? NaN)
+      const k = keyLevels(high, low, close, ti)
+      keyLevelsOut.push({ symbol: sym, support: k.support, resistance: k.resistance, high52: num(k.high52w), low52: num(k.low52w) })
+    }
+    return {
+      available: true,
+      reason: null,
+      asOf: aligned.dates[t] ?? null,
+      regime: day ? { label: day.regime, confidence: day.confidence, since: day.since } : null,
+      risk: { score: num(s.risk.score[t]) ?? 0, components: [...s.risk.components].map(([name, v]) => ({ name, value: num(v[t]) })) },
+      breadth: { above50: num(s.breadth50[t]), above200: num(s.breadth200[t]) },
+      keyLevels: keyLevelsOut,
+      regimeChanges: s.regime.events.slice(-REGIME_CHANGES).map((e) => ({ date: e.date, from: e.from, to: e.to })),
+    }
+  }
+
+  /** The regime on the last stored day (or on the last day <= `date`), null without SPY bars. */
+  regimeAt(date?: string): MarketRegime | null {
+    const s = this.current().state
+    if (!s) return null
+    const days = s.regime.days
+    if (date === undefined) return days[days.length - 1]?.regime ?? null
+    for (let i = days.length - 1; i >= 0; i--) if ((days[i] as { date: string }).date <= date) return days[i]!.regime
+    return null
+  }
+
+  asOf(): string | null {
+    const s = this.current().state
+    return s ? (s.aligned.dates[s.aligned.dates.length - 1] ?? null) : null
+  }
+
+  /** The universe's funds present on the last day: returns by period, trend, volatility, drawdown, relative strength, intraday change. */
+  etfs(): EtfSnapshot[] {
+    const c = this.current()
+    const s = c.state
+    if (!s) return []
+    c.etfs ??= this.computeEtfs(s, c.live, c.lastIndex)
+    return c.etfs.map((e) => ({ ...e, intraday: this.intraday(e.symbol, e.asOf) }))
+  }
+
+  /** Each fund at its own last bar (a fund whose file ends earlier than SPY's says so in `asOf`). */
+  private computeEtfs(s: DailyMarketState, live: readonly string[], lastIndex: ReadonlyMap<string, number>): EtfSnapshot[] {
+    const { dates } = s.aligned
+    const spy = s.aligned.adjClose.get('SPY') as Float64Array
+    return live.map((symbol) => {
+      const t = lastIndex.get(symbol) as number
+      const p = s.aligned.adjClose.get(symbol) as Float64Array
+      const r = periodReturns(dates, p, t)
+      const returns = {} as Record<MarketPeriod, number | null>
+      for (const k of MARKET_PERIODS) returns[k] = num(r[k])
+      const s50 = sma(p, 50)
+      const s200 = sma(p, 200)
+      const vol = realizedVol(p, 20)
+      const rel = ratio(p, spy)
+      const a = rel[t - RS_LOOKBACK] ?? NaN
+      const bar = s.aligned.bars.get(symbol)?.[t] as DailyBar
+      const above = (avg: number): boolean | null => (Number.isNaN(avg) ? null : (p[t] as number) > avg)
+      return {
+        symbol,
+        sector: sectorName(symbol),
+        close: bar.close,
+        asOf: dates[t] as string,
+        returns,
+        intraday: null,
+        trend: { aboveSma50: above(s50[t] as number), aboveSma200: above(s200[t] as number), sma50Slope: num(pctChange(s50, 20)[t]), sma200Slope: num(pctChange(s200, 20)[t]) },
+        volatility: { realized20: num(vol[t]), percentile: num(trailingPercentile(vol)[t]) },
+        drawdown: num(drawdown(p)[t]),
+        relativeStrength: a > 0 ? num((rel[t] as number) / a) : null,
+      }
+    })
+  }
+
+  /**
+   * Today's change (fraction) from the 1-minute bars: the last close since
+   * today's 09:30 New York open against the last daily close before today;
+   * null when there are no 1-minute bars for today.
+   */
+  private intraday(symbol: string, lastDailyDate: string): number | null {
+    const now = this.now()
+    const today = nyDate(now)
+    const open = nyMidnight(today) + OPEN_MS
+    if (now < open) return null
+    const last = this.bars.recent1m(symbol, Infinity, 1)[0]
+    if (!last || last.t < open) return null
+    const prev = this.bars.recentDaily(symbol, lastDailyDate >= today ? prevDay(today) : lastDailyDate, 1)[0]
+    return prev && prev.close > 0 ? last.close / prev.close - 1 : null
+  }
+
+  /** Relative rotation of the sector funds present against SPY, with `tailWeeks` weekly points. */
+  sectors(tailWeeks = 8): SectorRotation[] {
+    const c = this.current()
+    const s = c.state
+    if (!s) return []
+    const { dates, adjClose } = s.aligned
+    const t = dates.length - 1
+    const funds = SECTOR_FUNDS.filter((f) => c.live.includes(f) && t - (c.lastIndex.get(f) as number) <= STALE_DAYS)
+    const etfs = new Map((c.etfs ??= this.computeEtfs(s, c.live, c.lastIndex)).map((e) => [e.symbol, e]))
+    // Each fund at its own last bar (at most STALE_DAYS before SPY's).
+    return funds.flatMap((f) => computeRrg(dates, adjClose, c.lastIndex.get(f) as number, [f], { tailLength: tailWeeks })).map((r) => ({
+      symbol: r.symbol,
+      sector: sectorName(r.symbol) ?? r.symbol,
+      rsRatio: num(r.current.rsRatio),
+      rsMomentum: num(r.current.rsMomentum),
+      quadrant: r.quadrant,
+      tail: r.tail,
+      returns: etfs.get(r.symbol)?.returns ?? (Object.fromEntries(MARKET_PERIODS.map((k) => [k, null])) as Record<MarketPeriod, number | null>),
+    }))
+  }
+
+  /**
+   * Correlation of daily log returns over the `window` days ending at the
+   * last day all the included funds have (`asOf`), across the funds whose
+   * last bar is at most STALE_DAYS before SPY's (null where undefined).
+   */
+  correlation(window: 20 | 60): { asOf: string | null; window: 20 | 60; symbols: string[]; matrix: (number | null)[][] } {
+    const c = this.current()
+    const s = c.state
+    if (!s) return { asOf: null, window, symbols: [], matrix: [] }
+    const last = s.aligned.dates.length - 1
+    const symbols = c.live.filter((x) => last - (c.lastIndex.get(x) as number) <= STALE_DAYS)
+    const t = Math.min(...symbols.map((x) => c.lastIndex.get(x) as number))
+    const m = correlationMatrix(s.aligned.adjClose, symbols, t, window)
+    return { asOf: s.aligned.dates[t] ?? null, window, symbols, matrix: m.map((row) => row.map((v) => num(v))) }
+  }
+}
+
+function prevDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() - 1)
+  return d.toISOString().slice(0, 10)
+}
