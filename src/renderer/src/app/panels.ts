@@ -1,9 +1,10 @@
 /** The panel types this build ships, registered with the shell. */
 import { chartPanel } from '../panels/chart'
+import { marketPanels } from '../panels/market'
 import { metricsPanel } from '../panels/metrics'
 import { tierBoardPanel } from '../panels/tier-board'
 import { createPanelRegistry, type AnyPanelDefinition, type PanelRegistry } from './panel-registry'
 
 export function createAppPanelRegistry(): PanelRegistry {
-  return createPanelRegistry([tierBoardPanel, chartPanel, metricsPanel] as AnyPanelDefinition[])
+  return createPanelRegistry([tierBoardPanel, chartPanel, metricsPanel, ...marketPanels] as AnyPanelDefinition[])
 }

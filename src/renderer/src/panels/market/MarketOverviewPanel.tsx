@@ -1,0 +1,159 @@
+import type { MarketKeyLevels, MarketState } from '../../../../shared/domain'
+import type { PanelProps } from '../../app/panel-types'
+import { formatPrice } from '../format'
+import { centredBar, formatShare, formatSigned, gaugePercent, MARKET_POLL_MS, REGIME_CLASS } from './market-model'
+import { useMarketQuery } from './use-market-query'
+import { QueryLine } from './QueryLine'
+import './market.css'
+
+export type MarketOverviewState = Record<string, never>
+
+/** Key levels of these come first, in this order. */
+const KEY_SYMBOLS = ['SPY', 'QQQ', 'IWM']
+
+export function MarketOverviewPanel({ api, visible, pollMs = MARKET_POLL_MS }: PanelProps<MarketOverviewState> & { pollMs?: number }) {
+  const q = useMarketQuery(api, 'market.state', {}, visible, pollMs)
+  const m = q.value
+  return (
+    <div className="market-panel market-overview" data-testid="market-overview">
+      <QueryLine query={q} asOf={m?.asOf ?? null} />
+      {m && !m.available && (
+        <div className="market-unavailable" data-testid="market-unavailable">
+          <strong>Market state unavailable</strong>
+          <div>{m.reason ?? 'No daily bars for SPY in the bar store.'}</div>
+        </div>
+      )}
+      {m && m.available && <Overview m={m} />}
+    </div>
+  )
+}
+
+function Overview({ m }: { m: MarketState }) {
+  const levels = orderLevels(m.keyLevels)
+  const changes = [...m.regimeChanges].reverse()
+  return (
+    <div className="market-overview-grid">
+      <section className="market-box">
+        <h3>Regime</h3>
+        {m.regime ? (
+          <div className="market-regime">
+            <span className={`regime-badge ${REGIME_CLASS[m.regime.label]}`} data-testid="regime-badge" data-regime={m.regime.label}>
+              {m.regime.label}
+            </span>
+            <span className="num" data-testid="regime-confidence" title="Confidence">
+              {Math.round(m.regime.confidence * 100)}%
+            </span>
+            <span className="dim" data-testid="regime-since">
+              since {m.regime.since}
+            </span>
+          </div>
+        ) : (
+          <div className="dim">—</div>
+        )}
+        {changes.length > 0 && (
+          <ol className="market-changes" data-testid="regime-changes">
+            {changes.map((c) => (
+              <li key={`${c.date}-${c.to}`}>
+                <span className="dim num">{c.date}</span>
+                <span>
+                  {c.from ? <span className={`regime-text ${REGIME_CLASS[c.from]}`}>{c.from}</span> : <span className="dim">—</span>}
+                  {' → '}
+                  <span className={`regime-text ${REGIME_CLASS[c.to]}`}>{c.to}</span>
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section className="market-box">
+        <h3>Risk on / off</h3>
+        {m.risk ? (
+          <>
+            <div className="market-gauge" title="-1 risk-off … +1 risk-on">
+              <div className="market-gauge-track">
+                <div className="market-gauge-marker" style={{ left: `${gaugePercent(m.risk.score)}%` }} />
+              </div>
+              <div className="market-gauge-axis dim">
+                <span>off −1</span>
+                <span>0</span>
+                <span>+1 on</span>
+              </div>
+            </div>
+            <div className={`market-big ${m.risk.score >= 0 ? 'up' : 'down'}`} data-testid="risk-score">
+              {formatSigned(m.risk.score)}
+            </div>
+            <ul className="market-components" data-testid="risk-components">
+              {m.risk.components.map((c) => {
+                const bar = centredBar(c.value)
+                return (
+                  <li key={c.name}>
+                    <span className="market-name">{c.name}</span>
+                    <span className="market-minibar">
+                      <span className={`market-minibar-fill ${(c.value ?? 0) >= 0 ? 'up' : 'down'}`} style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
+                    </span>
+                    <span className="num">{formatSigned(c.value)}</span>
+                  </li>
+                )
+              })}
+            </ul>
+          </>
+        ) : (
+          <div className="dim">—</div>
+        )}
+      </section>
+
+      <section className="market-box">
+        <h3>Breadth</h3>
+        <dl className="market-stats" data-testid="breadth">
+          <dt>Above 50-day</dt>
+          <dd data-testid="breadth-50">{formatShare(m.breadth?.above50)}</dd>
+          <dt>Above 200-day</dt>
+          <dd data-testid="breadth-200">{formatShare(m.breadth?.above200)}</dd>
+        </dl>
+      </section>
+
+      <section className="market-box market-levels">
+        <h3>Key levels</h3>
+        {levels.length === 0 ? (
+          <div className="dim">—</div>
+        ) : (
+          <table className="market-table" data-testid="key-levels">
+            <thead>
+              <tr>
+                <th>Symbol</th>
+                <th>Support</th>
+                <th>Resistance</th>
+                <th>52w low</th>
+                <th>52w high</th>
+              </tr>
+            </thead>
+            <tbody>
+              {levels.map((l) => (
+                <tr key={l.symbol} data-testid="key-level" data-symbol={l.symbol}>
+                  <td className="market-sym">{l.symbol}</td>
+                  <td className="num down">{l.support.map((v) => formatPrice(v)).join(' · ') || '—'}</td>
+                  <td className="num up">{l.resistance.map((v) => formatPrice(v)).join(' · ') || '—'}</td>
+                  <td className="num">{formatPrice(l.low52)}</td>
+                  <td className="num">{formatPrice(l.high52)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  )
+}
+
+/** SPY, QQQ, IWM first (in that order), then any others as given. */
+export function orderLevels(levels: readonly MarketKeyLevels[]): MarketKeyLevels[] {
+  const rank = (s: string) => {
+    const i = KEY_SYMBOLS.indexOf(s)
+    return i < 0 ? KEY_SYMBOLS.length : i
+  }
+  return levels
+    .map((l, i) => ({ l, i }))
+    .sort((a, b) => rank(a.l.symbol) - rank(b.l.symbol) || a.i - b.i)
+    .map((x) => x.l)
+}

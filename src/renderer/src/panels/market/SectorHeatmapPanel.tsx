@@ -1,0 +1,85 @@
+import { MARKET_PERIODS, type EtfSnapshot, type MarketPeriod } from '../../../../shared/domain'
+import type { PanelProps } from '../../app/panel-types'
+import { formatFixed, formatReturn, heatClassOf, MARKET_POLL_MS, RETURN_SCALE, RS_SCALE } from './market-model'
+import { QueryLine } from './QueryLine'
+import { useMarketQuery } from './use-market-query'
+import './market.css'
+
+/** Colour tiles by relative strength against SPY, or by one period's return. */
+export type SectorColorBy = 'rs' | MarketPeriod
+
+export interface SectorHeatmapState {
+  colorBy: SectorColorBy
+}
+
+export interface SectorTile {
+  symbol: string
+  sector: string
+  value: number | null
+  label: string
+  heat: string
+}
+
+/** Sector funds only, strongest first (unknowns last). */
+export function sectorTiles(etfs: readonly EtfSnapshot[], colorBy: SectorColorBy): SectorTile[] {
+  return etfs
+    .filter((e) => e.sector !== null && e.sector !== '')
+    .map((e) => {
+      const raw = colorBy === 'rs' ? e.relativeStrength : e.returns[colorBy]
+      const value = raw === null || raw === undefined || !Number.isFinite(raw) ? null : raw
+      return {
+        symbol: e.symbol,
+        sector: e.sector ?? e.symbol,
+        value,
+        label: colorBy === 'rs' ? formatFixed(value) : formatReturn(value),
+        heat: colorBy === 'rs' ? heatClassOf(value === null ? null : value - 1, RS_SCALE) : heatClassOf(value, RETURN_SCALE[colorBy]),
+      }
+    })
+    .sort((a, b) => (a.value === null ? (b.value === null ? 0 : 1) : b.value === null ? -1 : b.value - a.value) || a.symbol.localeCompare(b.symbol))
+}
+
+export function SectorHeatmapPanel({ api, visible, state, setState, link, pollMs = MARKET_POLL_MS }: PanelProps<SectorHeatmapState> & { pollMs?: number }) {
+  const q = useMarketQuery(api, 'market.etfs', {}, visible, pollMs)
+  const tiles = sectorTiles(q.value?.etfs ?? [], state.colorBy)
+  const options: SectorColorBy[] = ['rs', ...MARKET_PERIODS]
+  return (
+    <div className="market-panel sector-heatmap" data-testid="sector-heatmap">
+      <QueryLine query={q} asOf={q.value?.asOf ?? null}>
+        <div className="market-switch" role="radiogroup" aria-label="Colour by">
+          {options.map((o) => (
+            <button
+              key={o}
+              type="button"
+              role="radio"
+              aria-checked={state.colorBy === o}
+              className={state.colorBy === o ? 'active' : ''}
+              data-testid={`sector-by-${o}`}
+              onClick={() => setState({ ...state, colorBy: o })}
+              title={o === 'rs' ? 'Relative strength against SPY (~3 months, 1 = in line)' : `${o} return`}
+            >
+              {o === 'rs' ? 'RS' : o}
+            </button>
+          ))}
+        </div>
+      </QueryLine>
+      {q.value && tiles.length === 0 && <div className="dim market-empty">No sector funds in the data.</div>}
+      <div className="sector-tiles">
+        {tiles.map((t) => (
+          <button
+            key={t.symbol}
+            type="button"
+            className={`sector-tile heat ${t.heat} ${link.symbol === t.symbol ? 'selected' : ''}`}
+            data-testid="sector-tile"
+            data-symbol={t.symbol}
+            onClick={() => link.setSymbol(t.symbol)}
+            title={`${t.sector} (${t.symbol}): ${t.label}`}
+          >
+            <span className="sector-name">{t.sector}</span>
+            <span className="sector-symbol">{t.symbol}</span>
+            <span className="sector-value num">{t.label}</span>
+          </button>
+        ))}
+      </div>
+    </div>
+  )
+}
