@@ -58,9 +58,7 @@ export function defaultLayoutConfig(registry: PanelRegistry): LayoutConfig {
   const bottom: StackItemConfig[] = []
   if (chart) bottom.push(stack(panelItem(registry, chart, chart.defaultState), '62%'))
   if (metrics) bottom.push(stack(panelItem(registry, metrics, metrics.defaultState), '38%'))
-  // Anything else registered gets a place too, so a new panel type is never unreachable by default.
-  const known = new Set([TIER_BOARD_TYPE, 'chart', 'tier-metrics'])
-  for (const def of registry.definitions) if (!known.has(def.type)) bottom.push(stack(panelItem(registry, def, def.defaultState)))
+  // Other panel types (the market panels...) open from the Panels menu: the default stays the layout.
 
   const rows: RowOrColumnItemConfig[] = []
   if (top.length) rows.push({ type: 'row', size: bottom.length ? '58%' : '100%', content: top })
