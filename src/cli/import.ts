@@ -17,7 +17,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
-import { parseDailyCsv, type BadRow } from '../main/engine/market/daily-bars'
+import { parseDailyCsv, parsePrice, type BadRow } from '../main/engine/market/daily-bars'
 import { openDatabase } from '../main/engine/store/db'
 import { DataFolderInUseError, lockDataFolder } from '../main/engine/store/data-lock'
 import { BarStore, type DailyBarRow, type MinuteBarRow } from '../main/engine/store/bar-store'
@@ -63,14 +63,6 @@ export interface FileResult {
 const CHUNK_ROWS = 2000
 
 const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
-
-function parsePrice(s: string | undefined, name: string): number | string {
-  if (s === undefined || s.trim() === '') return `${name} is empty`
-  const v = Number(s)
-  if (!Number.isFinite(v)) return `${name} ${JSON.stringify(s)} is not a number`
-  if (v <= 0) return `${name} ${s} is not positive`
-  return v
-}
 
 function parseMinuteRow(cells: string[], prevT: number | null): MinuteBarRow | string {
   if (cells.length !== INTRADAY_CSV_HEADER.length) return `expected ${INTRADAY_CSV_HEADER.length} fields, got ${cells.length}`

@@ -42,7 +42,8 @@ function isValidIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
 }
 
-function parsePrice(s: string | undefined, name: string): number | string {
+/** A positive price from a CSV cell, or why not (shared by every bar file reader). */
+export function parsePrice(s: string | undefined, name: string): number | string {
   if (s === undefined || s.trim() === '') return `${name} is empty`
   const v = Number(s)
   if (!Number.isFinite(v)) return `${name} ${JSON.stringify(s)} is not a number`
