@@ -17,7 +17,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
-import { parseDailyCsv, parsePrice, type BadRow } from '../main/engine/market/daily-bars'
+import { parseDailyCsv, parseOhlc, type BadRow } from '../main/engine/market/daily-bars'
 import { openDatabase } from '../main/engine/store/db'
 import { DataFolderInUseError, lockDataFolder } from '../main/engine/store/data-lock'
 import { BarStore, type DailyBarRow, type MinuteBarRow } from '../main/engine/store/bar-store'
@@ -72,19 +72,11 @@ function parseMinuteRow(cells: string[], prevT: number | null): MinuteBarRow | s
   if (!Number.isFinite(t)) return `ts ${JSON.stringify(ts)} is not a valid time`
   if (t % 60_000 !== 0) return `ts ${ts} is not the start of a minute`
   if (prevT !== null && t <= prevT) return `ts ${ts} is not after the previous row's ${new Date(prevT).toISOString()}`
-  const open = parsePrice(o, 'open')
-  if (typeof open === 'string') return open
-  const high = parsePrice(h, 'high')
-  if (typeof high === 'string') return high
-  const low = parsePrice(l, 'low')
-  if (typeof low === 'string') return low
-  const close = parsePrice(c, 'close')
-  if (typeof close === 'string') return close
+  const prices = parseOhlc(o, h, l, c)
+  if (typeof prices === 'string') return prices
+  const { open, high, low, close } = prices
   const volume = vol === undefined || vol === '' ? NaN : Number(vol)
   if (!Number.isFinite(volume) || volume < 0) return `volume ${JSON.stringify(vol ?? '')} is not a non-negative number`
-  if (low > Math.min(open, close) || high < Math.max(open, close) || low > high) {
-    return `inconsistent prices: low ${low} / high ${high} do not bracket open ${open} and close ${close}`
-  }
   return { t, open, high, low, close, volume }
 }
 

@@ -12,12 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { PatternQueryResult, Result } from '../../shared/contract'
 import type { HealthReport } from '../../shared/domain'
 import { engineConfigSchema } from './config'
-import { Engine, type FeedSink, type FeedSource } from './engine'
+import { Engine } from './engine'
 import type { EngineToHost, EnginePort, HostToEngine } from './port'
 import { runEngine } from './run'
 import { LATEST_VERSION } from './store/migrations'
 import { REAL_DATA_DIR } from './market/testing/real-data'
 import { main as importBars } from '../../cli/import'
+import { ManualFeed } from './test-support/manual-feed'
 
 const dirs: string[] = []
 const tempDir = (): string => {
@@ -31,22 +32,6 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-/** A feed the test pushes wire messages into by hand. */
-class ManualFeed implements FeedSource {
-  sink: FeedSink | null = null
-  start(sink: FeedSink): void {
-    this.sink = sink
-  }
-  queueDepth(): number {
-    return 0
-  }
-  async stop(): Promise<void> {
-    this.sink = null
-  }
-  send(channel: string, message: object): void {
-    this.sink!.messages([channel], [JSON.stringify(message)])
-  }
-}
 
 function makeEngine(dataDir: string | null, now: () => number = Date.now, extra: Record<string, unknown> = {}): { engine: Engine; feed: ManualFeed; posted: EngineToHost[] } {
   const feed = new ManualFeed()

@@ -43,7 +43,7 @@ function isValidIsoDate(s: string): boolean {
 }
 
 /** A positive price from a CSV cell, or why not (shared by every bar file reader). */
-export function parsePrice(s: string | undefined, name: string): number | string {
+function parsePrice(s: string | undefined, name: string): number | string {
   if (s === undefined || s.trim() === '') return `${name} is empty`
   const v = Number(s)
   if (!Number.isFinite(v)) return `${name} ${JSON.stringify(s)} is not a number`
@@ -51,12 +51,8 @@ export function parsePrice(s: string | undefined, name: string): number | string
   return v
 }
 
-/** One data row -> a bar, or the reason it is rejected. */
-function parseRow(cells: string[], prevDate: string | null): DailyBar | string {
-  if (cells.length !== DAILY_CSV_HEADER.length) return `expected ${DAILY_CSV_HEADER.length} fields, got ${cells.length}`
-  const [date, o, h, l, c, adj, vol] = cells.map((x) => x.trim())
-  if (!date || !isValidIsoDate(date)) return `date ${JSON.stringify(date ?? '')} is not an ISO date (YYYY-MM-DD)`
-  if (prevDate !== null && date <= prevDate) return `date ${date} is not after the previous row's ${prevDate}`
+/** Open, high, low and close from CSV cells, each positive and consistent, or why not (every bar file reader). */
+export function parseOhlc(o: string | undefined, h: string | undefined, l: string | undefined, c: string | undefined): { open: number; high: number; low: number; close: number } | string {
   const open = parsePrice(o, 'open')
   if (typeof open === 'string') return open
   const high = parsePrice(h, 'high')
@@ -65,6 +61,21 @@ function parseRow(cells: string[], prevDate: string | null): DailyBar | string {
   if (typeof low === 'string') return low
   const close = parsePrice(c, 'close')
   if (typeof close === 'string') return close
+  if (low > Math.min(open, close) || high < Math.max(open, close) || low > high) {
+    return `inconsistent prices: low ${low} / high ${high} do not bracket open ${open} and close ${close}`
+  }
+  return { open, high, low, close }
+}
+
+/** One data row -> a bar, or the reason it is rejected. */
+function parseRow(cells: string[], prevDate: string | null): DailyBar | string {
+  if (cells.length !== DAILY_CSV_HEADER.length) return `expected ${DAILY_CSV_HEADER.length} fields, got ${cells.length}`
+  const [date, o, h, l, c, adj, vol] = cells.map((x) => x.trim())
+  if (!date || !isValidIsoDate(date)) return `date ${JSON.stringify(date ?? '')} is not an ISO date (YYYY-MM-DD)`
+  if (prevDate !== null && date <= prevDate) return `date ${date} is not after the previous row's ${prevDate}`
+  const prices = parseOhlc(o, h, l, c)
+  if (typeof prices === 'string') return prices
+  const { open, high, low, close } = prices
   let adjClose = close
   if (adj !== undefined && adj !== '') {
     const a = parsePrice(adj, 'adj_close')
@@ -75,9 +86,6 @@ function parseRow(cells: string[], prevDate: string | null): DailyBar | string {
   if (vol !== undefined && vol !== '') {
     volume = Number(vol)
     if (!Number.isInteger(volume) || volume < 0) return `volume ${JSON.stringify(vol)} is not a non-negative integer`
-  }
-  if (low > Math.min(open, close) || high < Math.max(open, close) || low > high) {
-    return `inconsistent prices: low ${low} / high ${high} do not bracket open ${open} and close ${close}`
   }
   return { date, open, high, low, close, adjClose, volume }
 }

@@ -12,7 +12,7 @@ import { patternDirection } from '../../../shared/pattern-catalogue'
 import type { MarketState, PatternEvent } from '../../../shared/domain'
 import { main as importBars } from '../../../cli/import'
 import { engineConfigSchema } from '../config'
-import { Engine, type FeedSink, type FeedSource } from '../engine'
+import { Engine } from '../engine'
 import { BarStore } from '../store/bar-store'
 import { openDatabase, type Database } from '../store/db'
 import { loadDailyDir } from './load-dir'
@@ -20,6 +20,7 @@ import { MARKET_CHECK_MS, MarketService, NO_SPY_REASON } from './market-service'
 import { MARKET_UNIVERSE } from './market-state'
 import { resolveSector, sectorOf, SYMBOL_SECTOR } from './sectors'
 import { assertRealData } from './testing/real-data'
+import { ManualFeed } from '../test-support/manual-feed'
 
 describe('sectors table', () => {
   it('resolves funds and names, maps S&P 100 names', () => {
@@ -150,21 +151,6 @@ describe('MarketService on an empty store', () => {
 
 // ---------------------------------------------------------------- the engine's market.* requests
 
-class ManualFeed implements FeedSource {
-  sink: FeedSink | null = null
-  start(sink: FeedSink): void {
-    this.sink = sink
-  }
-  queueDepth(): number {
-    return 0
-  }
-  async stop(): Promise<void> {
-    this.sink = null
-  }
-  send(channel: string, message: object): void {
-    this.sink!.messages([channel], [JSON.stringify(message)])
-  }
-}
 
 const ok = <T>(r: Result<unknown>): T => {
   if (!r.ok) throw new Error(`request failed: ${JSON.stringify(r.error)}`)

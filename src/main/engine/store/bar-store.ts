@@ -4,6 +4,7 @@
  * a re-import of the same file reports (and writes) nothing.
  */
 import type { Statement } from 'better-sqlite3'
+import type { DailyBar } from '../market/daily-bars'
 import type { Database } from './db'
 
 export interface MinuteBarRow {
@@ -16,16 +17,8 @@ export interface MinuteBarRow {
   volume: number
 }
 
-export interface DailyBarRow {
-  /** New York session date, YYYY-MM-DD. */
-  date: string
-  open: number
-  high: number
-  low: number
-  close: number
-  adjClose: number
-  volume: number
-}
+/** A stored daily bar: the same shape the CSV reader produces. */
+export type DailyBarRow = DailyBar
 
 type MinuteTuple = [t: number, open: number, high: number, low: number, close: number, volume: number]
 type DailyTuple = [date: string, open: number, high: number, low: number, close: number, adjClose: number, volume: number]
