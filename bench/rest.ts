@@ -52,6 +52,7 @@ function seed(dir: string): void {
       flowId: null,
       sessionId: 'bench',
       confluence: [],
+      market: null,
     })
     if (batch.length === 10_000) {
       store.insertPatterns(batch)

@@ -23,6 +23,12 @@ import {
   type MarketRegime,
   type MarketState,
   type SectorRotation,
+  ROTATION_QUADRANTS,
+  SECTOR_FUNDS,
+  type MarketPulse,
+  type RegimeChangeEvent,
+  type RegimePeriod,
+  type SectorTableEntry,
 } from './domain'
 
 // ---------------------------------------------------------------- results
@@ -59,6 +65,9 @@ const symbolSchema = z
   .transform((s) => s.toUpperCase())
 
 export const tierSchema = z.enum(TIERS)
+/** The sector funds (XLK...), as the sector table and the rotation graph name sectors. */
+export const sectorFundSchema = z.enum(SECTOR_FUNDS)
+const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD')
 export const prioritySchema = z.enum(PRIORITIES)
 
 export const patternQuerySchema = z.object({
@@ -70,6 +79,12 @@ export const patternQuerySchema = z.object({
   since: z.number().int().nonnegative().optional(),
   /** Paging: return events strictly older than this (detectedAt, id) cursor. */
   before: z.object({ detectedAt: z.number().int(), id: z.number().int() }).optional(),
+  /** Only events stamped as aligned with the regime at their arrival. */
+  aligned: z.boolean().optional(),
+  /** Only events whose symbol's sector was in one of these rotation quadrants at arrival. */
+  quadrants: z.array(z.enum(ROTATION_QUADRANTS)).min(1).max(4).optional(),
+  /** Only events whose symbol's sector fund (stamped at arrival) is one of these. */
+  sectors: z.array(sectorFundSchema).min(1).max(11).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
 })
 export type PatternQuery = z.input<typeof patternQuerySchema>
@@ -146,6 +161,18 @@ export const requestSchemas = {
     sector: z.string().trim().min(1).max(40).optional(),
     limit: z.number().int().min(1).max(1000).default(200),
   }),
+  /** The regime as stretches of days (for the regime band on a chart), oldest first. */
+  'market.regimes': z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }),
+  /** Stored regime changes, newest first. */
+  'market.regimeEvents': z.object({ limit: z.number().int().min(1).max(1000).default(100) }),
+  /** The symbol -> sector table: the bundled one with the trader's edits over it. */
+  'sectors.table': emptyParams,
+  /** Edit the sector table: a fund puts the symbol in that sector, null removes the trader's edit (back to the bundled entry, if any). */
+  'sectors.set': z.object({
+    entries: z.array(z.object({ symbol: symbolSchema, fund: sectorFundSchema.nullable() }).strict()).min(1).max(5000),
+  }),
+  /** Drop every edit: back to the bundled table. */
+  'sectors.reset': emptyParams,
 } as const
 
 export interface RequestResults {
@@ -167,6 +194,11 @@ export interface RequestResults {
   'market.sectors': { asOf: string | null; sectors: SectorRotation[] }
   'market.correlation': { asOf: string | null; window: 20 | 60; symbols: string[]; matrix: (number | null)[][] }
   'market.patterns': { regime: MarketRegime | null; patterns: PatternEvent[] }
+  'market.regimes': { periods: RegimePeriod[] }
+  'market.regimeEvents': { events: RegimeChangeEvent[] }
+  'sectors.table': { funds: { fund: string; name: string }[]; entries: SectorTableEntry[] }
+  'sectors.set': { entries: SectorTableEntry[] }
+  'sectors.reset': { entries: SectorTableEntry[] }
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -197,6 +229,8 @@ export const topicDefs = {
   health: { filter: emptyParams, merge: 'latest' },
   /** New and updated bars of one symbol and timeframe (the last bar updates as it forms). */
   bars: { filter: z.object({ symbol: symbolSchema, timeframe: barTimeframeSchema }), merge: 'append' },
+  /** The market state changed (new daily or 1-minute bars, sector table edits); only the latest in a frame is sent, at most one a second. */
+  market: { filter: emptyParams, merge: 'latest' },
 } as const
 
 export interface TopicPayloads {
@@ -204,6 +238,7 @@ export interface TopicPayloads {
   confluence: ConfluenceEvent[]
   health: HealthReport
   bars: Bar[]
+  market: MarketPulse
 }
 
 export type TopicName = keyof typeof topicDefs

@@ -61,6 +61,22 @@ export interface PatternEvent extends Omit<NormalizedPattern, 'expiresAt'> {
   expiresAt: EpochMs
   /** Other tiers this symbol was seen in within the confluence window at arrival. */
   confluence: Tier[]
+  /** The market as it stood when the event arrived; null for events stored before stamping existed. */
+  market: PatternMarketStamp | null
+}
+
+/** The market state stamped on a pattern event at its arrival. */
+export interface PatternMarketStamp {
+  /** Regime on the last daily bar; null without market data. */
+  regime: MarketRegime | null
+  /** Risk-on/off score, -1..+1; null without market data. */
+  risk: number | null
+  /** The symbol's sector fund (XLK...) from the sector table (bundled + the trader's edits); null when unknown. */
+  sector: string | null
+  /** That sector's quadrant on the rotation graph; null when unknown. */
+  quadrant: RotationQuadrant | null
+  /** The pattern points the regime's way: bullish in Bull, bearish in Bear. Never in Consolidation. */
+  aligned: boolean
 }
 
 export interface ConfluenceEvent {
@@ -190,9 +206,9 @@ export interface PerformanceReport {
 
 // ---------------------------------------------------------------- bars
 
-export const BAR_TIMEFRAMES = ['1m', '5m', '15m', '1h', '1D'] as const
+export const BAR_TIMEFRAMES = ['1m', '5m', '15m', '1h', '1D', '1W'] as const
 export type BarTimeframe = (typeof BAR_TIMEFRAMES)[number]
-export const BAR_TIMEFRAME_MS: Record<BarTimeframe, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1D': 86_400_000 }
+export const BAR_TIMEFRAME_MS: Record<BarTimeframe, number> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1D': 86_400_000, '1W': 7 * 86_400_000 }
 
 export interface Bar {
   /** Bar start. Daily bars start at 00:00 New York time of their session. */
@@ -240,6 +256,9 @@ export type MarketRegime = 'Bull' | 'Bear' | 'Consolidation'
 export const MARKET_PERIODS = ['1D', '5D', '1M', '3M', 'YTD', '1Y'] as const
 export type MarketPeriod = (typeof MARKET_PERIODS)[number]
 export type RotationQuadrant = 'Leading' | 'Weakening' | 'Lagging' | 'Improving'
+/** The SPDR sector funds: the rotation graph's sectors and the sector table's values. */
+export const SECTOR_FUNDS = ['XLK', 'XLV', 'XLF', 'XLE', 'XLY', 'XLP', 'XLI', 'XLU', 'XLB', 'XLRE', 'XLC'] as const
+export type SectorFund = (typeof SECTOR_FUNDS)[number]
 
 export interface EtfSnapshot {
   symbol: string
@@ -290,4 +309,45 @@ export interface SectorRotation {
   /** Recent weekly points, oldest first. */
   tail: { date: string; rsRatio: number; rsMomentum: number }[]
   returns: Record<MarketPeriod, number | null>
+}
+
+export const ROTATION_QUADRANTS = ['Leading', 'Weakening', 'Lagging', 'Improving'] as const satisfies readonly RotationQuadrant[]
+
+/** A stretch of days with one regime (for a regime band on a chart). */
+export interface RegimePeriod {
+  /** First and last trading day, YYYY-MM-DD. */
+  from: string
+  to: string
+  regime: MarketRegime
+  /** Mean confidence over the stretch, 0..1. */
+  confidence: number
+}
+
+/** A regime change as stored (one row per change, kept across restarts). */
+export interface RegimeChangeEvent {
+  date: string
+  from: MarketRegime | null
+  to: MarketRegime
+  confidence: number
+  /** When the terminal first saw it. */
+  recordedAt: EpochMs
+}
+
+/** Pushed on the `market` topic whenever the market state changes (at most once a second). */
+export interface MarketPulse {
+  /** Increases with every change; panels refetch when it moves. */
+  version: number
+  asOf: string | null
+  regime: MarketRegime | null
+  risk: number | null
+  /** What changed: new daily bars, a 1-minute bar (intraday figures), the sector table. */
+  cause: 'daily' | 'intraday' | 'sectors'
+  at: EpochMs
+}
+
+export interface SectorTableEntry {
+  symbol: string
+  /** Sector fund, e.g. XLK. */
+  fund: string
+  source: 'bundled' | 'user'
 }

@@ -43,7 +43,8 @@ import { BarStore } from './store/bar-store'
 import { TierProcessor } from './tiers/tier-processor'
 import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
 import { MarketService } from './market/market-service'
-import { resolveSector, sectorOf } from './market/sectors'
+import { resolveSector } from './market/sectors'
+import { SectorTable } from './market/sector-table'
 import { patternDirection } from '../../shared/pattern-catalogue'
 import type { MarketRegime } from '../../shared/domain'
 
@@ -106,6 +107,9 @@ export class Engine {
   private readonly aggregates: AggregateMinuteRecorder
   /** Market state from the stored daily ETF bars (cached, rechecked at most once a minute). */
   private readonly market: MarketService
+  /** Symbol -> sector fund: the bundled table with the trader's edits. */
+  private readonly sectorTable: SectorTable
+  private pushedMarketVersion = 0
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
@@ -157,8 +161,19 @@ export class Engine {
     this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
     const barStore = new BarStore(db)
     this.storeBars = new StoreBars(barStore)
-    this.market = new MarketService(barStore, db, { now: this.now })
-    this.aggregates = new AggregateMinuteRecorder(barStore, { onError: (e) => this.log('error', `recording minute bars failed, will retry: ${(e as Error).message}`) })
+    this.sectorTable = new SectorTable(db, this.now)
+    this.market = new MarketService(barStore, db, {
+      now: this.now,
+      sectorTable: this.sectorTable,
+      onRegimeChange: (changes) => {
+        const last = changes[changes.length - 1]
+        if (last) this.log('info', `market: ${changes.length === 1 ? 'regime change' : `${changes.length} regime changes recorded, latest`} ${last.from ?? '(start)'} -> ${last.to} on ${last.date}`)
+      },
+    })
+    this.aggregates = new AggregateMinuteRecorder(barStore, {
+      onError: (e) => this.log('error', `recording minute bars failed, will retry: ${(e as Error).message}`),
+      onBars: (bars) => this.market.onMinuteBars(bars),
+    })
     // The terminal itself was not running between its last sign of life and now: nothing was received.
     const lastAlive = Number(this.store.getMeta(LAST_ALIVE_KEY) ?? NaN)
     this.store.closeDanglingGaps(Number.isFinite(lastAlive) ? epochMs(lastAlive) : started)
@@ -198,6 +213,8 @@ export class Engine {
 
   start(): void {
     this.prune()
+    // Stamps on the first events need the market state: computed before the feed starts.
+    this.refreshMarket()
     this.deps.source.start({
       messages: (ch, msg) => this.ingest(ch, msg),
       redisState: (s, at, detail) => this.onRedisState(s, at, detail),
@@ -274,6 +291,7 @@ export class Engine {
     this.counters.belowThreshold += res.belowThreshold
     this.rateWindow.patterns += res.accepted.length
     if (res.accepted.length > 0) {
+      for (const e of res.accepted) e.market = this.market.stamp(e.symbol, patternDirection(e.pattern, e.patternKey))
       this.patternWriter.push(res.accepted)
       this.hub.publishPatterns(res.accepted)
       if (this.bars.kind === 'demo') {
@@ -379,6 +397,20 @@ export class Engine {
       'market.sectors': (q) => ({ asOf: this.market.asOf(), sectors: this.market.sectors(q.tailWeeks) }),
       'market.correlation': (q) => this.market.correlation(q.window),
       'market.patterns': (q) => this.marketPatterns(q),
+      'market.regimes': (q) => ({ periods: this.market.regimes(q.from, q.to) }),
+      'market.regimeEvents': (q) => ({ events: this.market.regimeChanges(q.limit) }),
+      'sectors.table': () => ({ funds: this.sectorTable.funds(), entries: this.sectorTable.entries() }),
+      'sectors.set': (q) => {
+        this.sectorTable.set(q.entries)
+        this.market.bump('sectors')
+        const changed = new Set(q.entries.map((e) => e.symbol))
+        return { entries: this.sectorTable.entries().filter((e) => changed.has(e.symbol)) }
+      },
+      'sectors.reset': () => {
+        this.sectorTable.reset()
+        this.market.bump('sectors')
+        return { entries: this.sectorTable.entries() }
+      },
     }
   }
 
@@ -407,7 +439,7 @@ export class Engine {
     const out: PatternEvent[] = []
     for (const tier of q.tier ? [q.tier] : TIERS) {
       for (const e of this.store.queryPatterns({ tier, limit: scan })) {
-        if (fund !== null && sectorOf(e.symbol) !== fund) continue
+        if (fund !== null && this.sectorTable.fundOf(e.symbol) !== fund) continue
         if (q.alignedOnly && patternDirection(e.pattern, e.patternKey) !== want) continue
         out.push(e)
       }
@@ -475,6 +507,7 @@ export class Engine {
         const err = this.hub.subscribe(m.cid, m.sid, m.topic, m.filter)
         if (err) this.deps.post({ t: 'suberr', cid: m.cid, sid: m.sid, error: err })
         else if (m.topic === 'health') this.hub.sendTo(m.cid, m.sid, this.healthReport())
+        else if (m.topic === 'market') this.hub.sendTo(m.cid, m.sid, this.market.pulse())
         return
       }
       case 'unsub':
@@ -492,6 +525,20 @@ export class Engine {
 
   // ------------------------------------------------------------ housekeeping
 
+  /** Recompute the market state when its bars changed, and tell subscribers (at most once a tick). */
+  private refreshMarket(): void {
+    try {
+      this.market.refresh()
+    } catch (e) {
+      this.log('error', `market state failed: ${(e as Error).message}`)
+    }
+    const pulse = this.market.pulse()
+    if (pulse.version !== this.pushedMarketVersion) {
+      this.pushedMarketVersion = pulse.version
+      this.hub.publishLatest('market', pulse)
+    }
+  }
+
   private tick(): void {
     const now = this.now()
     if (++this.ticks % LAST_ALIVE_EVERY_TICKS === 0) this.store.setMeta(LAST_ALIVE_KEY, String(now))
@@ -499,6 +546,7 @@ export class Engine {
     const inst = dt > 0 ? this.rateWindow.patterns / dt : 0
     this.rateWindow = { at: now, patterns: 0, perSecond: this.rateWindow.perSecond * 0.5 + inst * 0.5 }
     this.pushHealth()
+    this.refreshMarket()
     // The forming bar of every chart that is open.
     for (const k of this.hub.barKeys()) {
       const bar = this.barSourceFor(k.symbol, k.timeframe).current(k.symbol, k.timeframe, now)

@@ -33,6 +33,7 @@ function event(over: Partial<PatternEvent> = {}): PatternEvent {
     flowId: null,
     sessionId: null,
     confluence: [],
+    market: null,
     ...over,
   }
 }

@@ -33,7 +33,7 @@ interface Subscription {
 
 export class PushHub {
   private readonly subs = new Map<string, Subscription>()
-  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set() }
+  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set(), market: new Set() }
   private readonly dirty = new Set<Subscription>()
   private timer: ReturnType<typeof setTimeout> | null = null
   droppedForSlowClients = 0
@@ -119,7 +119,7 @@ export class PushHub {
   }
 
   /** Snapshot topics: only the latest value in a frame is sent. */
-  publishLatest(topic: 'health', payload: unknown): void {
+  publishLatest(topic: 'health' | 'market', payload: unknown): void {
     for (const sub of this.byTopic[topic]) {
       sub.latest = payload
       sub.hasLatest = true

@@ -73,6 +73,8 @@ export interface AggregateRecorderOptions {
   maxDelayMs?: number
   timers?: BatchTimers
   onError?: (error: unknown) => void
+  /** Every accepted aggregate, as it arrives (before it is written): the market state's intraday figures. */
+  onBars?: (bars: readonly MinuteAggregate[]) => void
 }
 
 /** Records aggregates into the bar store in batches; the engine feeds it the channel's messages. */
@@ -81,10 +83,13 @@ export class AggregateMinuteRecorder {
   recorded = 0
   rejected = 0
 
+  private readonly onBars: ((bars: readonly MinuteAggregate[]) => void) | null
+
   constructor(
     private readonly store: BarStore,
     opts: AggregateRecorderOptions = {},
   ) {
+    this.onBars = opts.onBars ?? null
     this.writer = new BatchWriter<MinuteAggregate>(
       (items) =>
         this.store.transaction(() => {
@@ -103,7 +108,10 @@ export class AggregateMinuteRecorder {
   /** One raw message from the channel; returns the reasons of rejected aggregates (empty when all were good). */
   push(raw: string): string[] {
     const r = parseAggregateMessage(raw)
-    if (r.ok.length > 0) this.writer.push(r.ok)
+    if (r.ok.length > 0) {
+      this.writer.push(r.ok)
+      this.onBars?.(r.ok)
+    }
     this.recorded += r.ok.length
     this.rejected += r.rejected.length
     return r.rejected

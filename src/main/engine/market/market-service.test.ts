@@ -96,6 +96,50 @@ describe('MarketService on the real ETF history', () => {
     expect(sectors.find((s) => s.symbol === 'XLRE')!.sector).toBe('Real Estate')
   })
 
+  it('regime periods cover the history in order, agree with the stored changes, and are clipped to the asked dates', () => {
+    const periods = svc.regimes()
+    expect(periods.length).toBeGreaterThan(10)
+    for (let i = 1; i < periods.length; i++) {
+      expect(periods[i]!.from > periods[i - 1]!.to).toBe(true)
+      expect(periods[i]!.regime).not.toBe(periods[i - 1]!.regime)
+    }
+    expect(periods.at(-1)!.to).toBe('2025-12-24')
+    // The stored changes are the periods' starts (the first one is the history's first regime).
+    const stored = svc.regimeChanges(1000)
+    expect(stored.map((e) => e.date).reverse()).toEqual(periods.map((p) => p.from))
+    expect(stored.map((e) => e.to).reverse()).toEqual(periods.map((p) => p.regime))
+    const crash = svc.regimes('2008-10-01', '2009-02-28')
+    expect(crash[0]!.from >= '2008-10-01').toBe(true)
+    expect(crash.at(-1)!.to <= '2009-02-28').toBe(true)
+    expect(crash.some((p) => p.regime === 'Bear')).toBe(true)
+  })
+
+  it('stamps a pattern with the regime, risk, its sector and the sector quadrant; aligned only when it points the regime way', () => {
+    const state = svc.state()
+    const quadrants = new Map(svc.sectors(1).map((x) => [x.symbol, x.quadrant]))
+    const bull = svc.stamp('AAPL', 'bullish')
+    expect(bull).toEqual({ regime: state.regime!.label, risk: state.risk!.score, sector: 'XLK', quadrant: quadrants.get('XLK'), aligned: state.regime!.label === 'Bull' })
+    expect(svc.stamp('AAPL', 'bearish').aligned).toBe(state.regime!.label === 'Bear')
+    expect(svc.stamp('AAPL', 'neutral').aligned).toBe(false)
+    expect(svc.stamp('ZZZZ', 'bullish')).toMatchObject({ sector: null, quadrant: null })
+  })
+
+  it('1-minute bars move the intraday figures and the pulse version without touching the store', () => {
+    clock = Date.parse('2025-12-26T15:30:00Z')
+    const svc = new MarketService(store, db, { now: () => clock })
+    svc.refresh()
+    const v = svc.pulse().version
+    const prevClose = store.recentDaily('QQQ', '2025-12-24', 1)[0]!.close
+    svc.onMinuteBars([{ symbol: 'QQQ', row: { t: Date.parse('2025-12-26T15:29:00Z'), close: prevClose * 0.98 } }])
+    expect(svc.pulse()).toMatchObject({ version: v + 1, cause: 'intraday' })
+    expect(svc.etfs().find((e) => e.symbol === 'QQQ')!.intraday).toBeCloseTo(-0.02, 10)
+    // An older bar arriving late does not move it back; a symbol outside the universe is ignored.
+    svc.onMinuteBars([{ symbol: 'QQQ', row: { t: Date.parse('2025-12-26T15:20:00Z'), close: prevClose } }, { symbol: 'AAPL', row: { t: Date.parse('2025-12-26T15:29:00Z'), close: 1 } }])
+    expect(svc.pulse().version).toBe(v + 1)
+    expect(svc.etfs().find((e) => e.symbol === 'QQQ')!.intraday).toBeCloseTo(-0.02, 10)
+    clock = Date.parse('2025-12-27T15:00:00Z')
+  })
+
   it.each([20, 60] as const)('correlation %i: symmetric with 1s on the diagonal', (window) => {
     const c = svc.correlation(window)
     expect(c.window).toBe(window)
@@ -133,6 +177,49 @@ describe('MarketService on the real ETF history', () => {
     clock += MARKET_CHECK_MS
     expect(svc.state().asOf).toBe('2025-12-24')
   })
+})
+
+describe('stored regime changes', () => {
+  it('survive a reopen, keep when they were first seen, and follow a re-import that changes the bars under them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tickstock-regimes-'))
+    try {
+      const file = join(dir, 'tickstock.db')
+      const { bars } = await loadDailyDir(assertRealData(), ['SPY', 'QQQ', 'IWM'])
+      const fill = (db: Database, upTo: string): void => {
+        const store = new BarStore(db)
+        store.transaction(() => {
+          for (const [sym, b] of bars) store.upsertDaily(sym, b.filter((x) => x.date <= upTo))
+        })
+      }
+      let clock = 1_000
+      const seen: string[] = []
+      let db = openDatabase(file)
+      fill(db, '2019-12-31')
+      let svc = new MarketService(new BarStore(db), db, { now: () => clock, onRegimeChange: (c) => seen.push(...c.map((x) => x.date)) })
+      const first = svc.regimeChanges(1000)
+      expect(first.length).toBeGreaterThan(5)
+      expect(seen).toEqual(first.map((e) => e.date).reverse())
+      expect(first.every((e) => e.recordedAt === 1_000)).toBe(true)
+      db.close()
+
+      // Reopened later with 2020 added: old changes keep their first-seen time, the crash's are new.
+      clock = 2_000
+      seen.length = 0
+      db = openDatabase(file)
+      fill(db, '2020-12-31')
+      svc = new MarketService(new BarStore(db), db, { now: () => clock, onRegimeChange: (c) => seen.push(...c.map((x) => x.date)) })
+      const second = svc.regimeChanges(1000)
+      expect(second.filter((e) => e.date <= '2019-12-31')).toEqual(first)
+      const added = second.filter((e) => e.date > '2019-12-31')
+      expect(added.length).toBeGreaterThan(0)
+      expect(added.every((e) => e.recordedAt === 2_000)).toBe(true)
+      expect(seen.sort()).toEqual(added.map((e) => e.date).sort())
+      expect(added.some((e) => e.to === 'Bear' || e.to === 'Consolidation')).toBe(true)
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe('MarketService on an empty store', () => {
@@ -228,5 +315,53 @@ describe('Engine market requests', () => {
     expect(ok<{ patterns: PatternEvent[] }>(engine.handle('market.patterns', { alignedOnly: true, sector: 'Technology' })).patterns.map((p) => p.symbol)).toEqual(['MSFT', 'AAPL'])
     expect(ok<{ patterns: PatternEvent[] }>(engine.handle('market.patterns', { sector: 'xlk', limit: 2 })).patterns.map((p) => p.symbol)).toEqual(['MSFT', 'NVDA'])
     expect(ok<{ patterns: PatternEvent[] }>(engine.handle('market.patterns', { tier: 'daily' })).patterns).toEqual([])
+
+    // Every event is stamped at arrival; the boards page by those stamps.
+    const stamped = ok<{ patterns: PatternEvent[] }>(engine.handle('patterns.query', { tier: 'intraday', limit: 10 })).patterns
+    expect(stamped.find((p) => p.symbol === 'AAPL')!.market).toMatchObject({ regime: 'Bull', sector: 'XLK', aligned: true })
+    expect(stamped.find((p) => p.symbol === 'JPM')!.market).toMatchObject({ regime: 'Bull', sector: 'XLF', aligned: false })
+    expect(stamped.find((p) => p.symbol === 'NVDA')!.market!.quadrant).toMatch(/Leading|Weakening|Lagging|Improving/)
+    expect(ok<{ patterns: PatternEvent[] }>(engine.handle('patterns.query', { tier: 'intraday', aligned: true })).patterns.map((p) => p.symbol)).toEqual(['XOM', 'MSFT', 'AAPL'])
+    const xlkQuadrant = stamped.find((p) => p.symbol === 'MSFT')!.market!.quadrant!
+    expect(ok<{ patterns: PatternEvent[] }>(engine.handle('patterns.query', { tier: 'intraday', quadrants: [xlkQuadrant] })).patterns.map((p) => p.symbol)).toEqual(
+      expect.arrayContaining(['MSFT', 'NVDA', 'AAPL']),
+    )
+
+    // The trader moves NVDA to another sector: the table says so, later events carry it, the edit survives a restart.
+    const edited = ok<{ entries: { symbol: string; fund: string; source: string }[] }>(engine.handle('sectors.set', { entries: [{ symbol: 'nvda', fund: 'XLC' }] }))
+    expect(edited.entries).toEqual([{ symbol: 'NVDA', fund: 'XLC', source: 'user' }])
+    const badFund = engine.handle('sectors.set', { entries: [{ symbol: 'NVDA', fund: 'GOLD' }] })
+    expect(badFund.ok).toBe(false)
+    if (!badFund.ok) expect(Object.keys(badFund.error.fields ?? {})[0]).toMatch(/^entries\.0\.fund$/)
+    feed.send('tickstock.events.patterns', { type: 'streaming_pattern', detection: { pattern: 'Hammer', symbol: 'NVDA', confidence: 0.95, timestamp: ts + 5, timeframe: '1min', bar_data: { close: 100 } } })
+    expect(ok<{ patterns: PatternEvent[] }>(engine.handle('patterns.symbol', { symbol: 'NVDA' })).patterns[0]!.market!.sector).toBe('XLC')
+    await engines.pop()!.dispose()
+    const again = makeEngine(dir).engine
+    const table = ok<{ entries: { symbol: string; fund: string; source: string }[] }>(again.handle('sectors.table', {}))
+    expect(table.entries.find((e) => e.symbol === 'NVDA')).toEqual({ symbol: 'NVDA', fund: 'XLC', source: 'user' })
+    expect(table.entries.find((e) => e.symbol === 'AAPL')).toEqual({ symbol: 'AAPL', fund: 'XLK', source: 'bundled' })
+    ok(again.handle('sectors.reset', {}))
+    expect(ok<{ entries: { symbol: string; fund: string }[] }>(again.handle('sectors.table', {})).entries.find((e) => e.symbol === 'NVDA')!.fund).toBe('XLK')
+    // Regime changes are stored and served newest first.
+    const events = ok<{ events: { date: string; to: string }[] }>(again.handle('market.regimeEvents', { limit: 3 })).events
+    expect(events).toHaveLength(3)
+    expect(events[0]!.date > events[1]!.date).toBe(true)
+    expect(ok<{ periods: { to: string; regime: string }[] }>(again.handle('market.regimes', { from: '2025-01-01' })).periods.at(-1)).toMatchObject({ to: '2025-12-24', regime: 'Bull' })
   }, 60_000)
+
+  it('pushes a market pulse to subscribers when the state is first computed and when the sector table changes', async () => {
+    const posted: { t: string; topic?: string; parts?: { payload: { version: number; cause: string } }[] }[] = []
+    const feed = new ManualFeed()
+    const engine = new Engine({ config: engineConfigSchema.parse({ dataDir: null }), source: feed, post: (m) => posted.push(m as never) })
+    engines.push(engine)
+    engine.start()
+    engine.onHostMessage({ t: 'sub', cid: 1, sid: 7, topic: 'market', filter: {} })
+    await new Promise((r) => setTimeout(r, 40))
+    const pulses = (): { version: number; cause: string }[] => posted.filter((m) => m.topic === 'market').flatMap((m) => m.parts!.map((p) => p.payload))
+    expect(pulses()).toHaveLength(1)
+    const v = pulses()[0]!.version
+    ok(engine.handle('sectors.set', { entries: [{ symbol: 'NVDA', fund: 'XLC' }] }))
+    await new Promise((r) => setTimeout(r, 1100))
+    expect(pulses().at(-1)).toMatchObject({ version: v + 1, cause: 'sectors' })
+  }, 10_000)
 })

@@ -7,13 +7,30 @@
  */
 import type { Database } from '../store/db'
 import type { BarStore } from '../store/bar-store'
-import { MARKET_PERIODS, type EtfSnapshot, type MarketKeyLevels, type MarketPeriod, type MarketRegime, type MarketState, type SectorRotation } from '../../../shared/domain'
+import {
+  epochMs,
+  MARKET_PERIODS,
+  type EtfSnapshot,
+  type MarketKeyLevels,
+  type MarketPeriod,
+  type MarketPulse,
+  type MarketRegime,
+  type MarketState,
+  type PatternMarketStamp,
+  type RegimeChangeEvent,
+  type RegimePeriod,
+  type RotationQuadrant,
+  type SectorRotation,
+} from '../../../shared/domain'
+import type { PatternDirection } from '../../../shared/pattern-catalogue'
 import { nyDate, nyMidnight } from '../bars/store-bars'
 import type { DailyBar } from './daily-bars'
 import { drawdown, keyLevels, pctChange, periodReturns, ratio, realizedVol, sma, trailingPercentile, correlationMatrix } from './indicators'
 import { computeDailyMarketState, MARKET_UNIVERSE, type DailyMarketState } from './market-state'
 import { computeRrg, SECTOR_FUNDS } from './rotation'
-import { sectorName } from './sectors'
+import { sectorName, sectorOf } from './sectors'
+import type { SectorTable } from './sector-table'
+import { RegimeEventStore, type ComputedRegimeChange } from './regime-events'
 
 export const NO_SPY_REASON = 'No daily bars for SPY in the data folder: import them with `npm run tickstock -- import bars DIR`'
 /** How often, at most, the store is checked for new daily bars. */
@@ -28,7 +45,20 @@ const STALE_DAYS = 5
 export interface MarketServiceOptions {
   universe?: readonly string[]
   now?: () => number
+  /** The symbol -> sector table for stamps (bundled + the trader's edits); the bundled table when absent. */
+  sectorTable?: SectorTable
+  /** Told about regime changes not seen before (after a recompute). */
+  onRegimeChange?: (changes: readonly ComputedRegimeChange[]) => void
 }
+
+/** What each arriving pattern is stamped with: read from the last computation, never computed on the hot path. */
+interface StampBase {
+  regime: MarketRegime | null
+  risk: number | null
+  quadrants: ReadonlyMap<string, RotationQuadrant | null>
+}
+
+const NO_STAMP_BASE: StampBase = { regime: null, risk: null, quadrants: new Map() }
 
 const num = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x)
 
@@ -39,6 +69,7 @@ interface Computed {
   /** Symbols of the universe with daily bars, in universe order, and the index of each one's last bar. */
   live: string[]
   lastIndex: Map<string, number>
+  stamp: StampBase
 }
 
 export class MarketService {
@@ -47,6 +78,12 @@ export class MarketService {
   private readonly checkStmt
   private computed: Computed | null = null
   private checkedAt = -Infinity
+  private readonly sectorTable: SectorTable | null
+  private readonly regimeEvents: RegimeEventStore
+  private readonly onRegimeChange: ((changes: readonly ComputedRegimeChange[]) => void) | null
+  /** The last 1-minute close per universe symbol (bar start, close), from the feed or read once from the store. */
+  private readonly lastMinute = new Map<string, { t: number; close: number }>()
+  private pulseState: MarketPulse = { version: 0, asOf: null, regime: null, risk: null, cause: 'daily', at: epochMs(0) }
 
   constructor(
     private readonly bars: BarStore,
@@ -55,6 +92,9 @@ export class MarketService {
   ) {
     this.universe = opts.universe ?? MARKET_UNIVERSE
     this.now = opts.now ?? Date.now
+    this.sectorTable = opts.sectorTable ?? null
+    this.onRegimeChange = opts.onRegimeChange ?? null
+    this.regimeEvents = new RegimeEventStore(db)
     const marks = this.universe.map(() => '?').join(',')
     this.checkStmt = db.prepare<string[], { d: string | null; n: number }>(`SELECT max(date) AS d, count(*) AS n FROM bars_daily WHERE symbol IN (${marks})`)
   }
@@ -65,6 +105,15 @@ export class MarketService {
     this.checkedAt = -Infinity
   }
 
+  /**
+   * Check for new daily bars (at most once every MARKET_CHECK_MS) and
+   * recompute when they changed. The engine calls it from its timer so the
+   * stamps follow the data; requests call it too.
+   */
+  refresh(): void {
+    this.current()
+  }
+
   private current(): Computed {
     const now = this.now()
     if (this.computed && now - this.checkedAt < MARKET_CHECK_MS) return this.computed
@@ -73,7 +122,79 @@ export class MarketService {
     const key = `${row?.d ?? ''}|${row?.n ?? 0}`
     if (this.computed?.key === key) return this.computed
     this.computed = this.compute(key)
+    this.lastMinute.clear()
+    this.bump('daily')
     return this.computed
+  }
+
+  /** The market changed: panels refetch when the pushed version moves. */
+  bump(cause: MarketPulse['cause']): void {
+    const st = this.computed?.stamp ?? NO_STAMP_BASE
+    this.pulseState = { version: this.pulseState.version + 1, asOf: this.computed?.state?.aligned.dates.at(-1) ?? null, regime: st.regime, risk: st.risk, cause, at: epochMs(this.now()) }
+  }
+
+  /** The latest change (version 0: nothing computed yet). */
+  pulse(): MarketPulse {
+    return this.pulseState
+  }
+
+  /**
+   * New 1-minute bars (any symbols; the universe's are kept): today's
+   * intraday figures move with them. O(1) per bar, no store access.
+   */
+  onMinuteBars(bars: readonly { symbol: string; row: { t: number; close: number } }[]): void {
+    let changed = false
+    for (const b of bars) {
+      if (!this.universe.includes(b.symbol)) continue
+      const prev = this.lastMinute.get(b.symbol)
+      if (prev && prev.t > b.row.t) continue
+      this.lastMinute.set(b.symbol, { t: b.row.t, close: b.row.close })
+      changed = true
+    }
+    if (changed) this.bump('intraday')
+  }
+
+  /**
+   * The market stamp of a pattern arriving now: the last computed regime and
+   * risk, the symbol's sector and that sector's quadrant. Never recomputes.
+   */
+  stamp(symbol: string, direction: PatternDirection): PatternMarketStamp {
+    const base = this.computed?.stamp ?? NO_STAMP_BASE
+    const sector = this.sectorTable ? this.sectorTable.fundOf(symbol) : sectorOf(symbol)
+    const regime = base.regime
+    return {
+      regime,
+      risk: base.risk,
+      sector,
+      quadrant: sector === null ? null : (base.quadrants.get(sector) ?? null),
+      aligned: regime === 'Bull' ? direction === 'bullish' : regime === 'Bear' ? direction === 'bearish' : false,
+    }
+  }
+
+  /** The regime as stretches of days between `from` and `to` (inclusive), oldest first. */
+  regimes(from?: string, to?: string): RegimePeriod[] {
+    const days = this.current().state?.regime.days ?? []
+    const out: RegimePeriod[] = []
+    let cur: (RegimePeriod & { n: number; sum: number }) | null = null
+    for (const d of days) {
+      if ((from !== undefined && d.date < from) || (to !== undefined && d.date > to)) continue
+      if (cur && cur.regime === d.regime) {
+        cur.to = d.date
+        cur.n++
+        cur.sum += d.confidence
+      } else {
+        if (cur) out.push({ from: cur.from, to: cur.to, regime: cur.regime, confidence: cur.sum / cur.n })
+        cur = { from: d.date, to: d.date, regime: d.regime, confidence: 0, n: 1, sum: d.confidence }
+      }
+    }
+    if (cur) out.push({ from: cur.from, to: cur.to, regime: cur.regime, confidence: cur.sum / cur.n })
+    return out
+  }
+
+  /** Stored regime changes, newest first. */
+  regimeChanges(limit: number): RegimeChangeEvent[] {
+    this.current()
+    return this.regimeEvents.list(limit)
   }
 
   private compute(key: string): Computed {
@@ -82,7 +203,7 @@ export class MarketService {
       const rows = this.bars.recentDaily(sym, '9999-12-31', 1_000_000)
       if (rows.length > 0) series.set(sym, rows.reverse())
     }
-    if (!series.has('SPY')) return { key, state: null, live: [], lastIndex: new Map() }
+    if (!series.has('SPY')) return { key, state: null, live: [], lastIndex: new Map(), stamp: NO_STAMP_BASE }
     const state = computeDailyMarketState(series, { universe: this.universe })
     const lastIndex = new Map<string, number>()
     for (const sym of this.universe) {
@@ -92,7 +213,33 @@ export class MarketService {
       while (i >= 0 && Number.isNaN(p[i] as number)) i--
       if (i >= 0) lastIndex.set(sym, i)
     }
-    return { key, state, live: this.universe.filter((s) => lastIndex.has(s)), lastIndex }
+    const live = this.universe.filter((s) => lastIndex.has(s))
+    const t = state.aligned.dates.length - 1
+    const quadrants = new Map<string, RotationQuadrant | null>()
+    for (const f of SECTOR_FUNDS) {
+      const ti = lastIndex.get(f)
+      if (ti === undefined || t - ti > STALE_DAYS) continue
+      const [r] = computeRrg(state.aligned.dates, state.aligned.adjClose, ti, [f], { tailLength: 1 })
+      quadrants.set(f, r?.quadrant ?? null)
+    }
+    const stamp: StampBase = { regime: state.regime.days[t]?.regime ?? null, risk: num(state.risk.score[t]), quadrants }
+    this.storeRegimeChanges(state)
+    return { key, state, live, lastIndex, stamp }
+  }
+
+  private storeRegimeChanges(state: DailyMarketState): void {
+    const { days, events } = state.regime
+    const first = days[0]
+    const last = days[days.length - 1]
+    if (!first || !last) return
+    const byDate = new Map(days.map((d) => [d.date, d.confidence]))
+    // The first labelled day is a change from nothing: the regime the history starts in.
+    const changes: ComputedRegimeChange[] = [
+      { date: first.date, from: null, to: first.regime, confidence: first.confidence },
+      ...events.map((e) => ({ date: e.date, from: e.from, to: e.to, confidence: byDate.get(e.date) ?? 0 })),
+    ]
+    const added = this.regimeEvents.sync(changes, first.date, last.date, this.now())
+    if (added.length > 0) this.onRegimeChange?.(added)
   }
 
   /** Regime, risk with its components, breadth, key levels and recent regime changes; available=false without SPY. */
@@ -192,7 +339,12 @@ export class MarketService {
     const today = nyDate(now)
     const open = nyMidnight(today) + OPEN_MS
     if (now < open) return null
-    const last = this.bars.recent1m(symbol, Infinity, 1)[0]
+    let last = this.lastMinute.get(symbol)
+    if (last === undefined) {
+      // Not seen on the feed since the last recompute (a restart mid-session): the store has it.
+      const row = this.bars.recent1m(symbol, Infinity, 1)[0]
+      if (row) this.lastMinute.set(symbol, (last = { t: row.t, close: row.close }))
+    }
     if (!last || last.t < open) return null
     const prev = this.bars.recentDaily(symbol, lastDailyDate >= today ? prevDay(today) : lastDailyDate, 1)[0]
     return prev && prev.close > 0 ? last.close / prev.close - 1 : null

@@ -51,4 +51,15 @@ describe('rotation graph', () => {
     const late = rrgSeries(s.aligned.dates, xle, spy, t + 100)
     expect(late.slice(0, early.length)).toEqual(early)
   })
+
+  it('the graph read from the last weeks only is the one the whole history gives (so it is cheap)', async () => {
+    const s = await realMarketState()
+    const t = s.aligned.dates.indexOf('2022-06-17')
+    const spy = s.aligned.adjClose.get('SPY') as Float64Array
+    for (const f of ['XLK', 'XLE', 'XLU']) {
+      const full = rrgSeries(s.aligned.dates, s.aligned.adjClose.get(f) as Float64Array, spy, t).slice(-8)
+      const [x] = computeRrg(s.aligned.dates, s.aligned.adjClose, t, [f], { tailLength: 8 })
+      expect(x?.tail).toEqual(full)
+    }
+  })
 })

@@ -19,7 +19,8 @@
  * current week's point moves until the week ends (causal).
  */
 
-export const SECTOR_FUNDS = ['XLK', 'XLV', 'XLF', 'XLE', 'XLY', 'XLP', 'XLI', 'XLU', 'XLB', 'XLRE', 'XLC'] as const
+import { SECTOR_FUNDS } from '../../../shared/domain'
+export { SECTOR_FUNDS }
 
 export type Quadrant = 'Leading' | 'Weakening' | 'Lagging' | 'Improving'
 
@@ -53,14 +54,26 @@ export function weekKey(date: string): string {
   return d.toISOString().slice(0, 10)
 }
 
-/** Index of the last trading day of each week, for days 0..t. */
-export function weeklyIndices(dates: readonly string[], t: number = dates.length - 1): number[] {
+/** Monday-based week number of an ISO date (1970-01-01 was a Thursday): cheaper than weekKey for scans. */
+function weekNumber(date: string): number {
+  return Math.floor((Date.parse(date) / 86_400_000 + 3) / 7)
+}
+
+/**
+ * Index of the last trading day of each week, for days 0..t; with `maxWeeks`,
+ * only the last that many weeks (scanning back from t, so the cost follows
+ * the weeks asked for, not the length of the history).
+ */
+export function weeklyIndices(dates: readonly string[], t: number = dates.length - 1, maxWeeks = Infinity): number[] {
   const out: number[] = []
-  for (let i = 0; i <= t; i++) {
-    const next = dates[i + 1]
-    if (i === t || next === undefined || weekKey(next) !== weekKey(dates[i] as string)) out.push(i)
+  let prevWeek = NaN
+  for (let i = t; i >= 0 && out.length <= maxWeeks; i--) {
+    const wk = weekNumber(dates[i] as string)
+    if (wk !== prevWeek) out.push(i)
+    prevWeek = wk
   }
-  return out
+  if (out.length > maxWeeks) out.length = maxWeeks
+  return out.reverse()
 }
 
 function zLast(values: readonly number[], w: number, n: number): number {
@@ -86,8 +99,8 @@ export interface RrgOptions {
 }
 
 /** Weekly RS-Ratio and RS-Momentum of one fund against the benchmark, for days 0..t. */
-export function rrgSeries(dates: readonly string[], fund: ArrayLike<number>, benchmark: ArrayLike<number>, t: number, window = 10): RrgPoint[] {
-  const idx = weeklyIndices(dates, t)
+export function rrgSeries(dates: readonly string[], fund: ArrayLike<number>, benchmark: ArrayLike<number>, t: number, window = 10, maxWeeks = Infinity): RrgPoint[] {
+  const idx = weeklyIndices(dates, t, maxWeeks)
   const rs = idx.map((i) => {
     const a = fund[i] as number
     const b = benchmark[i] as number
@@ -107,7 +120,9 @@ export function computeRrg(dates: readonly string[], prices: ReadonlyMap<string,
   for (const symbol of funds) {
     const series = prices.get(symbol)
     if (!series) continue
-    const pts = rrgSeries(dates, series, bench, t, opts.window ?? 10)
+    const window = opts.window ?? 10
+    // The tail's oldest point needs 2 * window - 1 weeks before it (two z-scores in a row).
+    const pts = rrgSeries(dates, series, bench, t, window, tailLength + 2 * window - 1)
     const current = pts[pts.length - 1] ?? { date: dates[t] ?? '', rsRatio: NaN, rsMomentum: NaN }
     out.push({ symbol, current, quadrant: quadrant(current.rsRatio, current.rsMomentum), tail: pts.slice(-tailLength).filter((p) => !Number.isNaN(p.rsRatio) && !Number.isNaN(p.rsMomentum)) })
   }

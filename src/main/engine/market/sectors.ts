@@ -2,9 +2,9 @@
  * Sector funds and a bundled symbol -> sector-fund table (GICS sectors as of
  * 2025) covering the S&P 100 and a few other large caps. Pure data.
  */
-import { SECTOR_FUNDS } from './rotation'
+import { SECTOR_FUNDS, type SectorFund } from '../../../shared/domain'
 
-export type SectorFund = (typeof SECTOR_FUNDS)[number]
+export type { SectorFund }
 
 export const SECTOR_NAMES: Readonly<Record<SectorFund, string>> = Object.freeze({
   XLK: 'Technology',

@@ -15,6 +15,14 @@ afterEach(() => dirs.cleanup())
 
 const pragma = (db: BetterSqlite3.Database, name: string): unknown => db.pragma(name, { simple: true })
 
+/** A pattern row as a version 1-3 database holds it (no market columns): what an older build wrote. */
+function insertOldPatternRow(db: BetterSqlite3.Database, id: number): void {
+  db.prepare(
+    `INSERT INTO pattern_events (id, tier, symbol, pattern, pattern_key, confidence, priority, detected_at, received_at, expires_at, channel)
+     VALUES (?, 'daily', 'AAPL', 'Doji', 'doji', 0.75, 'MEDIUM', ?, ?, ?, 'tickstock:patterns')`,
+  ).run(id, 1_760_000_000_000 + id, 1_760_000_000_000 + id, 1_760_000_000_000 + id + 3_600_000)
+}
+
 describe('openDatabase', () => {
   it('migrates an empty file to the latest version with the expected pragmas', () => {
     const file = path.join(dirs.make(), 'nested', 'deeper', 'tickstock.db')
@@ -28,7 +36,7 @@ describe('openDatabase', () => {
       expect(pragma(db, 'foreign_keys')).toBe(1)
       expect(pragma(db, 'busy_timeout')).toBeGreaterThan(0)
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-      expect(tables).toEqual(['bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events'])
+      expect(tables).toEqual(['bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events', 'regime_events', 'sector_edits'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
       expect(indexes).toEqual(['confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
     } finally {
@@ -41,7 +49,7 @@ describe('openDatabase', () => {
     const v1 = new BetterSqlite3(file)
     migrate(v1, file, MIGRATIONS.slice(0, 1))
     expect(pragma(v1, 'user_version')).toBe(1)
-    new PatternStore(v1).insertPatterns([makePattern(1)])
+    insertOldPatternRow(v1, 1)
     v1.close()
 
     const db = openDatabase(file)
@@ -61,13 +69,13 @@ describe('openDatabase', () => {
     const v2 = new BetterSqlite3(file)
     migrate(v2, file, MIGRATIONS.slice(0, 2))
     expect(pragma(v2, 'user_version')).toBe(2)
-    new PatternStore(v2).insertPatterns([makePattern(1)])
+    insertOldPatternRow(v2, 1)
     new LayoutStore(v2).save('Morning', 1, '{"panels":[]}', 1 as EpochMs)
     v2.close()
 
     const db = openDatabase(file)
     try {
-      expect(pragma(db, 'user_version')).toBe(3)
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
       expect(new PatternStore(db).countPatterns()).toBe(1)
       expect(new LayoutStore(db).list().map((l) => l.name)).toEqual(['Morning'])
       const bars = new BarStore(db)
@@ -77,6 +85,35 @@ describe('openDatabase', () => {
       for (const t of ['bars_1m', 'bars_daily']) {
         expect(db.prepare<[string], string>("SELECT sql FROM sqlite_schema WHERE name = ?").pluck().get(t)).toMatch(/PRIMARY KEY \(symbol, (t|date)\)\s*\) WITHOUT ROWID/)
       }
+    } finally {
+      db.close()
+    }
+  })
+
+  it('migration 4 keeps events stored before market stamps (market: null) and stores stamps from then on', () => {
+    const file = path.join(dirs.make(), 'tickstock.db')
+    const v3 = new BetterSqlite3(file)
+    migrate(v3, file, MIGRATIONS.slice(0, 3))
+    insertOldPatternRow(v3, 1)
+    v3.close()
+
+    const db = openDatabase(file)
+    try {
+      expect(pragma(db, 'user_version')).toBe(4)
+      const store = new PatternStore(db)
+      const stamp = { regime: 'Bull' as const, risk: 0.42, sector: 'XLK', quadrant: 'Leading' as const, aligned: true }
+      store.insertPatterns([makePattern(2, { market: stamp }), makePattern(3, { market: { ...stamp, regime: 'Bear', aligned: false, quadrant: null, sector: null } })])
+      const rows = store.queryPatterns({ tier: 'daily', limit: 10 })
+      expect(rows.map((r) => [r.id, r.market])).toEqual([
+        [3, { regime: 'Bear', risk: 0.42, sector: null, quadrant: null, aligned: false }],
+        [2, stamp],
+        [1, null],
+      ])
+      // The boards' market filters: aligned, and the sector's quadrant / fund at arrival.
+      expect(store.queryPatterns({ tier: 'daily', limit: 10, aligned: true }).map((r) => r.id)).toEqual([2])
+      expect(store.queryPatterns({ tier: 'daily', limit: 10, aligned: false }).map((r) => r.id)).toEqual([3])
+      expect(store.queryPatterns({ tier: 'daily', limit: 10, quadrants: ['Leading', 'Improving'] }).map((r) => r.id)).toEqual([2])
+      expect(store.queryPatterns({ tier: 'daily', limit: 10, sectors: ['XLK'] }).map((r) => r.id)).toEqual([2])
     } finally {
       db.close()
     }

@@ -149,6 +149,36 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'market stamps on pattern events, regime events, sector table edits',
+    up(db) {
+      db.exec(`
+        -- The market at each event's arrival; NULL on events stored before version 4.
+        ALTER TABLE pattern_events ADD COLUMN mkt_regime   TEXT;     -- Bull | Bear | Consolidation
+        ALTER TABLE pattern_events ADD COLUMN mkt_risk     REAL;     -- -1..+1
+        ALTER TABLE pattern_events ADD COLUMN mkt_sector   TEXT;     -- sector fund, e.g. XLK
+        ALTER TABLE pattern_events ADD COLUMN mkt_quadrant TEXT;     -- Leading | Weakening | Lagging | Improving
+        ALTER TABLE pattern_events ADD COLUMN mkt_aligned  INTEGER;  -- 1: the pattern points the regime's way
+
+        -- Every regime change the market engine has found, kept across restarts.
+        CREATE TABLE regime_events (
+          date         TEXT    PRIMARY KEY,  -- first day of the new regime, YYYY-MM-DD
+          from_regime  TEXT,
+          to_regime    TEXT    NOT NULL,
+          confidence   REAL    NOT NULL,
+          recorded_at  INTEGER NOT NULL      -- epoch ms, when the terminal first saw it
+        ) WITHOUT ROWID;
+
+        -- The trader's edits over the bundled symbol -> sector table.
+        CREATE TABLE sector_edits (
+          symbol      TEXT    PRIMARY KEY,
+          fund        TEXT    NOT NULL,
+          updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
 
 /** The schema version this build of the app writes. */

@@ -3,7 +3,7 @@
  * Synchronous (better-sqlite3): callers batch writes through a BatchWriter.
  */
 import type { Statement } from 'better-sqlite3'
-import { TIERS, isTier, type ConfluenceEvent, type EpochMs, type Gap, type PatternEvent, type PatternLevel, type Priority, type Tier } from '../../../shared/domain'
+import { TIERS, isTier, type ConfluenceEvent, type EpochMs, type Gap, type PatternEvent, type PatternLevel, type Priority, type Tier, type MarketRegime, type RotationQuadrant } from '../../../shared/domain'
 import type { PatternQueryParsed } from '../../../shared/contract'
 import { patternKey } from '../../../shared/patterns'
 import type { Database } from './db'
@@ -27,7 +27,8 @@ const QUERY_CACHE_SIZE = 64
 
 const PATTERN_COLUMNS =
   'id, tier, symbol, pattern, pattern_key, confidence, priority, detected_at, received_at, expires_at, timeframe, ' +
-  'price, change_pct, rel_volume, rel_strength, levels, channel, flow_id, session_id, confluence'
+  'price, change_pct, rel_volume, rel_strength, levels, channel, flow_id, session_id, confluence, ' +
+  'mkt_regime, mkt_risk, mkt_sector, mkt_quadrant, mkt_aligned'
 
 const CONFLUENCE_COLUMNS = 'id, symbol, tiers, event_ids, patterns, at, confidence'
 
@@ -75,6 +76,11 @@ type PatternTuple = [
   flowId: string | null,
   sessionId: string | null,
   confluence: string,
+  mktRegime: string | null,
+  mktRisk: number | null,
+  mktSector: string | null,
+  mktQuadrant: string | null,
+  mktAligned: number | null,
 ]
 
 interface ConfluenceRow {
@@ -127,7 +133,7 @@ export class PatternStore {
     // A plain INSERT: duplicates never get here (the engine dedupes), and a
     // broken constraint (a reused id) is a bug that must fail loudly.
     // Positional parameters: binding by name costs a lookup per column per row.
-    this.insertPattern = db.prepare(`INSERT INTO pattern_events (${PATTERN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.insertPattern = db.prepare(`INSERT INTO pattern_events (${PATTERN_COLUMNS}) VALUES (${placeholders(25)})`)
     this.insertConfluenceRow = db.prepare(
       `INSERT INTO confluence_events (${CONFLUENCE_COLUMNS}) VALUES (@id, @symbol, @tiers, @event_ids, @patterns, @at, @confidence)`,
     )
@@ -152,6 +158,7 @@ export class PatternStore {
       let inserted = 0
       const stmt = this.insertPattern
       for (const e of events) {
+        const m = e.market
         inserted += stmt.run(
           e.id,
           e.tier,
@@ -173,6 +180,11 @@ export class PatternStore {
           e.flowId,
           e.sessionId,
           e.confluence.length === 0 ? '' : e.confluence.join(','),
+          m?.regime ?? null,
+          m?.risk ?? null,
+          m?.sector ?? null,
+          m?.quadrant ?? null,
+          m ? (m.aligned ? 1 : 0) : null,
         ).changes
       }
       return inserted
@@ -359,6 +371,20 @@ export function buildPatternQuery(q: PatternQueryParsed): { sql: string; params:
     where.push('(detected_at, id) < (?, ?)')
     params.push(q.before.detectedAt, q.before.id)
   }
+  if (q.aligned !== undefined) {
+    where.push('mkt_aligned = ?')
+    params.push(q.aligned ? 1 : 0)
+  }
+  const quadrants = unique(q.quadrants ?? [])
+  if (quadrants.length > 0) {
+    where.push(`mkt_quadrant IN (${placeholders(quadrants.length)})`)
+    params.push(...quadrants)
+  }
+  const sectors = unique(q.sectors ?? [])
+  if (sectors.length > 0) {
+    where.push(`mkt_sector IN (${placeholders(sectors.length)})`)
+    params.push(...sectors)
+  }
   params.push(q.limit)
   const sql = `SELECT ${PATTERN_COLUMNS} FROM pattern_events WHERE ${where.join(' AND ')} ORDER BY detected_at DESC, id DESC LIMIT ?`
   return { sql, params }
@@ -385,7 +411,7 @@ function unique<T>(values: readonly T[]): T[] {
 // Rows come from our own schema, written by insertPatterns: the casts restore
 // types that SQLite does not keep (brands, unions, JSON).
 function fromPatternTuple(r: PatternTuple): PatternEvent {
-  const [id, tier, symbol, pattern, patternKey, confidence, priority, detectedAt, receivedAt, expiresAt, timeframe, price, changePct, relativeVolume, relativeStrength, levels, channel, flowId, sessionId, confluence] = r
+  const [id, tier, symbol, pattern, patternKey, confidence, priority, detectedAt, receivedAt, expiresAt, timeframe, price, changePct, relativeVolume, relativeStrength, levels, channel, flowId, sessionId, confluence, mktRegime, mktRisk, mktSector, mktQuadrant, mktAligned] = r
   return {
     id,
     tier: tier as Tier,
@@ -407,6 +433,10 @@ function fromPatternTuple(r: PatternTuple): PatternEvent {
     flowId,
     sessionId,
     confluence: splitTiers(confluence),
+    market:
+      mktAligned === null
+        ? null
+        : { regime: mktRegime as MarketRegime | null, risk: mktRisk, sector: mktSector, quadrant: mktQuadrant as RotationQuadrant | null, aligned: mktAligned === 1 },
   }
 }
 

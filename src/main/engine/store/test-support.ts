@@ -51,6 +51,7 @@ export function makePattern(id: number, over: Partial<PatternEvent> = {}): Patte
     flowId: 'flow-1',
     sessionId: null,
     confluence: [],
+    market: null,
     ...over,
   }
 }

@@ -29,6 +29,7 @@ function ev(over: { pattern?: string; confidence?: number; detectedAt?: number; 
     flowId: null,
     sessionId: null,
     confluence: [],
+    market: null,
   }
 }
 

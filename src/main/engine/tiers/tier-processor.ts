@@ -105,6 +105,8 @@ export class TierProcessor {
       e.receivedAt = now
       e.expiresAt = n.expiresAt ?? this.defaultExpiry(n.tier, n.detectedAt)
       e.confluence = NO_TIERS
+      // Stamped by the engine once the batch is tiered.
+      e.market = null
       const c = this.trackConfluence(e)
       if (c) confluence.push(c)
       this.metrics[e.tier].record(e)

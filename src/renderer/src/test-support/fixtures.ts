@@ -27,6 +27,7 @@ export function makeEvent(id: number, tier: Tier, over: Partial<PatternEvent> = 
     flowId: null,
     sessionId: null,
     confluence: [],
+    market: null,
     ...over,
   }
 }
