@@ -170,11 +170,15 @@ describe('MarketService on the real ETF history', () => {
   it('recomputes on new daily bars, checking at most once a minute', () => {
     const before = svc.state()
     store.upsertDaily('SPY', [{ date: '2025-12-26', open: 690, high: 692, low: 688, close: 691, adjClose: 691, volume: 1 }])
+    svc.refresh()
     expect(svc.state()).toEqual(before) // cached: checked less than a minute ago
     clock += MARKET_CHECK_MS
+    expect(svc.state()).toEqual(before) // requests never check: the engine's timer does
+    svc.refresh()
     expect(svc.state().asOf).toBe('2025-12-26')
     db.prepare("DELETE FROM bars_daily WHERE symbol = 'SPY' AND date = '2025-12-26'").run()
     clock += MARKET_CHECK_MS
+    svc.refresh()
     expect(svc.state().asOf).toBe('2025-12-24')
   })
 })

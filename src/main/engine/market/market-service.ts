@@ -41,6 +41,25 @@ const RS_LOOKBACK = 63
 const OPEN_MS = 9.5 * 3600_000
 /** Trading days a fund's last bar may lag SPY's and still be in the rotation graph and the correlation matrix. */
 const STALE_DAYS = 5
+/**
+ * Days of history an ETF snapshot reads back from its last bar: the 1Y
+ * return (252), the 200-day average and its 20-day slope (220), the 52-week
+ * drawdown, and the volatility percentile (252 days of 20-day volatility):
+ * 600 covers them all with room, so the snapshot equals one computed over
+ * the whole history at a fraction of the cost.
+ */
+const SNAPSHOT_DAYS = 600
+
+/** One symbol's daily history held in memory, with the store's fingerprint of it. */
+interface CachedSeries {
+  bars: DailyBar[]
+  count: number
+  last: string
+  total: number
+}
+
+/** Two sums of adjusted closes agree (they are summed in different orders). */
+const sameTotal = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
 
 export interface MarketServiceOptions {
   universe?: readonly string[]
@@ -76,13 +95,19 @@ export class MarketService {
   private readonly universe: readonly string[]
   private readonly now: () => number
   private readonly checkStmt
+  private readonly fingerprintStmt
+  private readonly afterStmt
+  /** The universe's daily bars in memory: a recompute reads only what changed. */
+  private readonly seriesCache = new Map<string, CachedSeries>()
   private computed: Computed | null = null
   private checkedAt = -Infinity
   private readonly sectorTable: SectorTable | null
   private readonly regimeEvents: RegimeEventStore
   private readonly onRegimeChange: ((changes: readonly ComputedRegimeChange[]) => void) | null
   /** The last 1-minute close per universe symbol (bar start, close), from the feed or read once from the store. */
-  private readonly lastMinute = new Map<string, { t: number; close: number }>()
+  private readonly lastMinute = new Map<string, { t: number; close: number } | null>()
+  /** The New York date `lastMinute` is for: a new day starts it afresh. */
+  private lastMinuteDay = ''
   private pulseState: MarketPulse = { version: 0, asOf: null, regime: null, risk: null, cause: 'daily', at: epochMs(0) }
 
   constructor(
@@ -97,6 +122,14 @@ export class MarketService {
     this.regimeEvents = new RegimeEventStore(db)
     const marks = this.universe.map(() => '?').join(',')
     this.checkStmt = db.prepare<string[], { d: string | null; n: number }>(`SELECT max(date) AS d, count(*) AS n FROM bars_daily WHERE symbol IN (${marks})`)
+    this.fingerprintStmt = db.prepare<string[], { symbol: string; n: number; d: string; s: number }>(
+      `SELECT symbol, count(*) AS n, max(date) AS d, total(adj_close) AS s FROM bars_daily WHERE symbol IN (${marks}) GROUP BY symbol`,
+    )
+    this.afterStmt = db
+      .prepare<[string, string], [string, number, number, number, number, number, number]>(
+        'SELECT date, open, high, low, close, adj_close, volume FROM bars_daily WHERE symbol = ? AND date > ? ORDER BY date',
+      )
+      .raw()
   }
 
   /** Forget the cache: the next call recomputes. */
@@ -107,24 +140,25 @@ export class MarketService {
 
   /**
    * Check for new daily bars (at most once every MARKET_CHECK_MS) and
-   * recompute when they changed. The engine calls it from its timer so the
-   * stamps follow the data; requests call it too.
+   * recompute when they changed. The engine calls it from its timer, so the
+   * check (a scan of the universe's row counts, a few ms) never lands in a
+   * request or in the ingest path; requests read the last computation.
    */
   refresh(): void {
-    this.current()
-  }
-
-  private current(): Computed {
     const now = this.now()
-    if (this.computed && now - this.checkedAt < MARKET_CHECK_MS) return this.computed
+    if (this.computed && now - this.checkedAt < MARKET_CHECK_MS) return
     this.checkedAt = now
     const row = this.checkStmt.get(...this.universe)
     const key = `${row?.d ?? ''}|${row?.n ?? 0}`
-    if (this.computed?.key === key) return this.computed
+    if (this.computed?.key === key) return
     this.computed = this.compute(key)
-    this.lastMinute.clear()
     this.bump('daily')
-    return this.computed
+  }
+
+  /** The last computation (computed now if there is none yet). */
+  private current(): Computed {
+    if (!this.computed) this.refresh()
+    return this.computed as Computed
   }
 
   /** The market changed: panels refetch when the pushed version moves. */
@@ -148,6 +182,12 @@ export class MarketService {
       if (!this.universe.includes(b.symbol)) continue
       const prev = this.lastMinute.get(b.symbol)
       if (prev && prev.t > b.row.t) continue
+      // The day of the bar (not of the clock) decides; a bar from another day than the map's starts it afresh.
+      const day = nyDate(b.row.t)
+      if (day !== this.lastMinuteDay) {
+        this.lastMinute.clear()
+        this.lastMinuteDay = day
+      }
       this.lastMinute.set(b.symbol, { t: b.row.t, close: b.row.close })
       changed = true
     }
@@ -197,12 +237,39 @@ export class MarketService {
     return this.regimeEvents.list(limit)
   }
 
-  private compute(key: string): Computed {
+  /**
+   * The universe's daily bars, from memory where the store's fingerprint of a
+   * symbol (row count, last date, sum of adjusted closes) still matches; new
+   * days are appended; anything else (a corrected old bar, a removed one) is
+   * read again in full.
+   */
+  private loadSeries(): Map<string, DailyBar[]> {
+    const fingerprints = new Map(this.fingerprintStmt.all(...this.universe).map((r) => [r.symbol, r]))
     const series = new Map<string, DailyBar[]>()
     for (const sym of this.universe) {
-      const rows = this.bars.recentDaily(sym, '9999-12-31', 1_000_000)
-      if (rows.length > 0) series.set(sym, rows.reverse())
+      const fp = fingerprints.get(sym)
+      if (!fp) {
+        this.seriesCache.delete(sym)
+        continue
+      }
+      let c = this.seriesCache.get(sym)
+      if (c && !(c.count === fp.n && c.last === fp.d && sameTotal(c.total, fp.s))) {
+        const added = c.count < fp.n && c.last < fp.d ? this.afterStmt.all(sym, c.last) : []
+        const addedTotal = added.reduce((t, r) => t + r[5], 0)
+        if (added.length > 0 && c.count + added.length === fp.n && sameTotal(c.total + addedTotal, fp.s)) {
+          const bars = c.bars.concat(added.map(([date, open, high, low, close, adjClose, volume]) => ({ date, open, high, low, close, adjClose, volume })))
+          c = { bars, count: fp.n, last: fp.d, total: fp.s }
+        } else c = undefined
+      }
+      if (!c) c = { bars: this.bars.recentDaily(sym, '9999-12-31', 1_000_000).reverse(), count: fp.n, last: fp.d, total: fp.s }
+      this.seriesCache.set(sym, c)
+      series.set(sym, c.bars)
     }
+    return series
+  }
+
+  private compute(key: string): Computed {
+    const series = this.loadSeries()
     if (!series.has('SPY')) return { key, state: null, live: [], lastIndex: new Map(), stamp: NO_STAMP_BASE }
     const state = computeDailyMarketState(series, { universe: this.universe })
     const lastIndex = new Map<string, number>()
@@ -294,16 +361,27 @@ export class MarketService {
     const s = c.state
     if (!s) return []
     c.etfs ??= this.computeEtfs(s, c.live, c.lastIndex)
-    return c.etfs.map((e) => ({ ...e, intraday: this.intraday(e.symbol, e.asOf) }))
+    const now = this.now()
+    const today = nyDate(now)
+    const open = nyMidnight(today) + OPEN_MS
+    if (today !== this.lastMinuteDay) {
+      this.lastMinute.clear()
+      this.lastMinuteDay = today
+    }
+    return c.etfs.map((e) => ({ ...e, intraday: now < open ? null : this.intraday(e.symbol, today, open) }))
   }
 
   /** Each fund at its own last bar (a fund whose file ends earlier than SPY's says so in `asOf`). */
   private computeEtfs(s: DailyMarketState, live: readonly string[], lastIndex: ReadonlyMap<string, number>): EtfSnapshot[] {
-    const { dates } = s.aligned
-    const spy = s.aligned.adjClose.get('SPY') as Float64Array
+    const spyAll = s.aligned.adjClose.get('SPY') as Float64Array
     return live.map((symbol) => {
-      const t = lastIndex.get(symbol) as number
-      const p = s.aligned.adjClose.get(symbol) as Float64Array
+      const last = lastIndex.get(symbol) as number
+      // Only the days the figures at the last bar depend on (see SNAPSHOT_DAYS).
+      const from = Math.max(0, last - SNAPSHOT_DAYS)
+      const t = last - from
+      const dates = s.aligned.dates.slice(from, last + 1)
+      const p = (s.aligned.adjClose.get(symbol) as Float64Array).subarray(from, last + 1)
+      const spy = spyAll.subarray(from, last + 1)
       const r = periodReturns(dates, p, t)
       const returns = {} as Record<MarketPeriod, number | null>
       for (const k of MARKET_PERIODS) returns[k] = num(r[k])
@@ -312,7 +390,7 @@ export class MarketService {
       const vol = realizedVol(p, 20)
       const rel = ratio(p, spy)
       const a = rel[t - RS_LOOKBACK] ?? NaN
-      const bar = s.aligned.bars.get(symbol)?.[t] as DailyBar
+      const bar = s.aligned.bars.get(symbol)?.[last] as DailyBar
       const above = (avg: number): boolean | null => (Number.isNaN(avg) ? null : (p[t] as number) > avg)
       return {
         symbol,
@@ -334,19 +412,20 @@ export class MarketService {
    * today's 09:30 New York open against the last daily close before today;
    * null when there are no 1-minute bars for today.
    */
-  private intraday(symbol: string, lastDailyDate: string): number | null {
-    const now = this.now()
-    const today = nyDate(now)
-    const open = nyMidnight(today) + OPEN_MS
-    if (now < open) return null
+  private intraday(symbol: string, today: string, open: number): number | null {
     let last = this.lastMinute.get(symbol)
     if (last === undefined) {
-      // Not seen on the feed since the last recompute (a restart mid-session): the store has it.
+      // Not seen on the feed today (a restart mid-session): the store has it, or has none (asked once a day).
       const row = this.bars.recent1m(symbol, Infinity, 1)[0]
-      if (row) this.lastMinute.set(symbol, (last = { t: row.t, close: row.close }))
+      last = row ? { t: row.t, close: row.close } : null
+      this.lastMinute.set(symbol, last)
     }
     if (!last || last.t < open) return null
-    const prev = this.bars.recentDaily(symbol, lastDailyDate >= today ? prevDay(today) : lastDailyDate, 1)[0]
+    // The last daily close before today, from the history in memory.
+    const bars = this.seriesCache.get(symbol)?.bars ?? []
+    let i = bars.length - 1
+    while (i >= 0 && (bars[i] as DailyBar).date >= today) i--
+    const prev = bars[i]
     return prev && prev.close > 0 ? last.close / prev.close - 1 : null
   }
 
@@ -386,10 +465,4 @@ export class MarketService {
     const m = correlationMatrix(s.aligned.adjClose, symbols, t, window)
     return { asOf: s.aligned.dates[t] ?? null, window, symbols, matrix: m.map((row) => row.map((v) => num(v))) }
   }
-}
-
-function prevDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() - 1)
-  return d.toISOString().slice(0, 10)
 }
