@@ -1,5 +1,5 @@
 import { memo, type CSSProperties } from 'react'
-import type { PatternEvent, Tier } from '../../../../shared/domain'
+import type { PatternEvent, PatternMarketStamp, Tier } from '../../../../shared/domain'
 import {
   formatChangePct,
   formatConfidence,
@@ -9,9 +9,31 @@ import {
   formatRatio,
   formatTimeLeft,
 } from '../format'
+import { fundLabel } from './sector-info'
 import { TIER_TITLES } from './state'
 
 const TIER_SHORT: Record<Tier, string> = { daily: 'D', intraday: 'I', combo: 'C' }
+
+/** "Bull regime, risk +0.35, XLK (Technology) Leading at arrival; aligned with the regime". */
+export function marketTitle(m: PatternMarketStamp, names: ReadonlyMap<string, string>): string {
+  const parts = [m.regime ? `${m.regime} regime` : 'Regime unknown']
+  if (m.risk !== null) parts.push(`risk ${m.risk >= 0 ? '+' : ''}${m.risk.toFixed(2)}`)
+  if (m.sector !== null) parts.push(m.quadrant ? `${fundLabel(m.sector, names)} ${m.quadrant}` : fundLabel(m.sector, names))
+  else if (m.quadrant !== null) parts.push(`sector ${m.quadrant}`)
+  return `${parts.join(', ')} at arrival; ${m.aligned ? 'aligned with the regime' : 'not aligned with the regime'}`
+}
+
+/**
+ * One element: the regime's arrow is a ::before (coloured when aligned, dim
+ * when not), the quadrant dot an ::after, the text the sector fund.
+ */
+function marketClass(m: PatternMarketStamp): string {
+  let cls = 'tb-c tb-market'
+  if (m.regime) cls += ` tb-mk-${m.regime.toLowerCase()}`
+  if (m.aligned) cls += ' is-aligned'
+  if (m.quadrant) cls += ` has-q tb-q-${m.quadrant.toLowerCase()}`
+  return cls
+}
 
 export interface BoardRowProps {
   event: PatternEvent
@@ -24,6 +46,8 @@ export interface BoardRowProps {
   linked: boolean
   /** The board's clock (coarse), for the expiry column. */
   now: number
+  /** Sector fund -> name, for the market cell's tooltip (a stable map, replaced only when the sector table arrives). */
+  sectorNames: ReadonlyMap<string, string>
 }
 
 /**
@@ -33,7 +57,9 @@ export interface BoardRowProps {
  * delegation), so a row re-renders only when its event, selection, freshness,
  * link or the coarse clock changes, not when rows stream in around it.
  */
-export const BoardRow = memo(function BoardRow({ event, domId, selected, fresh, linked, now }: BoardRowProps) {
+export const BoardRow = memo(function BoardRow({ event, domId, selected, fresh, linked, now, sectorNames }: BoardRowProps) {
+  const market = event.market
+  const marketInfo = market ? marketTitle(market, sectorNames) : undefined
   const confluent = event.confluence.length > 0
   const left = event.expiresAt - now
   const expired = left <= 0
@@ -75,6 +101,16 @@ export const BoardRow = memo(function BoardRow({ event, domId, selected, fresh, 
           </span>
         )}
         {event.pattern}
+      </span>
+      <span
+        role="gridcell"
+        className={market ? marketClass(market) : 'tb-c tb-market'}
+        data-field="market"
+        data-aligned={market ? market.aligned : undefined}
+        title={marketInfo}
+        aria-label={marketInfo}
+      >
+        {market?.sector ?? ''}
       </span>
       <span
         role="gridcell"

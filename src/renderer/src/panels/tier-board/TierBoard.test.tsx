@@ -1,12 +1,13 @@
 import { act } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PatternEvent, Tier } from '../../../../shared/domain'
+import type { PatternEvent, PatternMarketStamp, Tier } from '../../../../shared/domain'
 import { createTerminalStore, type TerminalStore } from '../../state/terminal-store'
 import { makeEvent, T0 } from '../../test-support/fixtures'
 import { tierBoardPanel } from './index'
 import { liveTuning } from './TierBoardPanel'
 import { PAGE_LIMIT } from './model'
-import { byTestId, click, fixScrollSize, key, renderBoard, ROW, scrollTo, setValue, type Board } from './test-helpers'
+import { DEFAULT_FILTERS } from './state'
+import { byTestId, click, fixScrollSize, key, renderBoard, ROW, ScriptedApi, scrollTo, sectorTable, setValue, type Board } from './test-helpers'
 
 let restoreSize: () => void
 let board: Board | null = null
@@ -47,9 +48,10 @@ describe('tier board: rows', () => {
     expect(row.getAttribute('data-symbol')).toBe('AAPL')
     expect(row.getAttribute('data-pattern')).toBe('Doji')
     expect(row.getAttribute('data-confidence')).toBe('0.75')
-    for (const k of ['time', 'symbol', 'pattern', 'confidence', 'priority', 'price', 'change', 'rvol', 'rs', 'expiry'])
+    for (const k of ['time', 'symbol', 'pattern', 'market', 'confidence', 'priority', 'price', 'change', 'rvol', 'rs', 'expiry'])
       expect(root.querySelector(`[data-testid="col-${k}"]`), k).not.toBeNull()
-    for (const id of ['filter-symbol', 'filter-pattern', 'filter-confidence', 'filter-priority', 'pause']) byTestId(root, id)
+    for (const id of ['filter-symbol', 'filter-pattern', 'filter-confidence', 'filter-priority', 'filter-aligned', 'filter-sector', 'follow-linked-sector', 'pause'])
+      byTestId(root, id)
     expect(root.querySelector('[data-testid="queued"]')).toBeNull()
     expect(tierBoardPanel.title(board.state())).toBe('Intraday')
   })
@@ -215,7 +217,7 @@ describe('tier board: filters', () => {
     setValue(byTestId(root, 'filter-confidence'), '')
     setValue(byTestId(root, 'filter-priority'), 'HIGH')
     expect(board.ids()).toEqual([3])
-    expect(board.state().filters).toEqual({ symbol: '', pattern: '', minConfidence: 0, priority: 'HIGH' })
+    expect(board.state().filters).toEqual({ ...DEFAULT_FILTERS, priority: 'HIGH' })
   })
 
   it('applies to rows streamed in, and says when nothing matches', () => {
@@ -225,6 +227,174 @@ describe('tier board: filters', () => {
     expect(byTestId(board.root(), 'empty').textContent).toMatch(/match/)
     push(store, [makeEvent(5, 'intraday', { symbol: 'TSLA' }), makeEvent(6, 'intraday', { symbol: 'AMD' })])
     expect(board.ids()).toEqual([5])
+  })
+})
+
+describe('tier board: market at arrival', () => {
+  const stamp = (over: Partial<PatternMarketStamp> = {}): PatternMarketStamp => ({
+    regime: 'Bull',
+    risk: 0.35,
+    sector: 'XLK',
+    quadrant: 'Leading',
+    aligned: true,
+    ...over,
+  })
+  const stamped = () =>
+    storeWith([
+      makeEvent(1, 'daily', { symbol: 'AAPL', market: stamp() }),
+      makeEvent(2, 'daily', { symbol: 'NVDA', market: stamp({ aligned: false, quadrant: 'Weakening' }) }),
+      makeEvent(3, 'daily', { symbol: 'XOM', market: stamp({ sector: 'XLE', quadrant: 'Lagging' }) }),
+      makeEvent(4, 'daily', { symbol: 'JPM', market: stamp({ sector: 'XLF', quadrant: 'Improving', regime: 'Bear', aligned: false }) }),
+      makeEvent(5, 'daily', { symbol: 'OLD' }),
+    ])
+  /** Let the sector table's answer in. */
+  const settle = () => act(async () => {})
+  const withTable = () => {
+    const api = new ScriptedApi()
+    api.sectorTable = sectorTable()
+    return api
+  }
+
+  it('a row shows the market badge with its tooltip; a row stored before stamping shows nothing', async () => {
+    board = renderBoard(stamped(), { tier: 'daily' }, withTable())
+    await settle()
+    expect(board.root().querySelector('[data-testid="col-market"]')!.textContent).toBe('Mkt')
+    const cell = (id: number) => board!.rows().find((r) => r.getAttribute('data-id') === String(id))!.querySelector<HTMLElement>('[data-field="market"]')!
+    const aapl = cell(1)
+    expect(aapl.textContent).toBe('XLK')
+    expect(aapl.title).toBe('Bull regime, risk +0.35, XLK (Technology) Leading at arrival; aligned with the regime')
+    expect(aapl.getAttribute('aria-label')).toBe(aapl.title)
+    expect(aapl.getAttribute('data-aligned')).toBe('true')
+    expect([...aapl.classList]).toEqual(expect.arrayContaining(['tb-mk-bull', 'is-aligned', 'has-q', 'tb-q-leading']))
+    const jpm = cell(4)
+    expect(jpm.getAttribute('data-aligned')).toBe('false')
+    expect(jpm.classList.contains('is-aligned')).toBe(false)
+    expect(jpm.classList.contains('tb-mk-bear')).toBe(true)
+    expect(jpm.title).toMatch(/^Bear regime, .*XLF \(Financials\) Improving at arrival; not aligned/)
+    const old = cell(5)
+    expect(old.textContent).toBe('')
+    expect(old.hasAttribute('title')).toBe(false)
+    expect(old.className).toBe('tb-c tb-market')
+    // The sector select names the funds the table knows.
+    const options = [...byTestId(board.root(), 'filter-sector').querySelectorAll('option')].map((o) => o.textContent)
+    expect(options.slice(0, 3)).toEqual(['Sector', 'XLK Technology', 'XLV'])
+  })
+
+  it('toggles Aligned, the quadrant chips and the sector select, filtering the rows and keeping them in the layout state', () => {
+    board = renderBoard(stamped(), { tier: 'daily' })
+    const root = board.root()
+    const aligned = byTestId(root, 'filter-aligned')
+    expect(aligned.getAttribute('aria-pressed')).toBe('false')
+    expect(aligned.title).toMatch(/bullish in Bull, bearish in Bear/)
+    click(aligned)
+    expect(aligned.getAttribute('aria-pressed')).toBe('true')
+    expect(board.ids()).toEqual([3, 1])
+    click(aligned)
+    expect(board.ids()).toEqual([5, 4, 3, 2, 1])
+
+    const chips = [...root.querySelectorAll<HTMLElement>('.tb-qchip')]
+    expect(chips.map((c) => c.getAttribute('aria-label'))).toEqual(['Leading', 'Improving', 'Weakening', 'Lagging'])
+    click(byTestId(root, 'filter-quadrant-lagging'))
+    click(byTestId(root, 'filter-quadrant-leading'))
+    expect(board.ids()).toEqual([3, 1])
+    expect(board.state().filters.quadrants).toEqual(['Leading', 'Lagging'])
+    expect(byTestId(root, 'filter-quadrant-leading').getAttribute('aria-pressed')).toBe('true')
+    click(byTestId(root, 'filter-quadrant-lagging'))
+    expect(board.ids()).toEqual([1])
+    click(byTestId(root, 'filter-quadrant-leading'))
+    expect(board.state().filters.quadrants).toEqual([])
+
+    setValue(byTestId(root, 'filter-sector'), 'XLK')
+    expect(board.ids()).toEqual([2, 1])
+    expect(board.state().filters).toEqual({ ...DEFAULT_FILTERS, sector: 'XLK' })
+    setValue(byTestId(root, 'filter-sector'), '')
+    expect(board.state().filters.sector).toBeNull()
+    expect(board.ids()).toHaveLength(5)
+  })
+
+  it('pages older rows from the engine with the market filters', () => {
+    board = renderBoard(stamped(), { tier: 'daily', filters: { aligned: true, quadrants: ['Lagging', 'Leading'], sector: 'XLK' } })
+    expect(board.api.queries[0]).toMatchObject({ tier: 'daily', aligned: true, quadrants: ['Leading', 'Lagging'], sectors: ['XLK'] })
+  })
+
+  it('follows a linked sector fund: XLK in the link group filters to XLK (chip shown, paging too); AAPL brings every row back', async () => {
+    board = renderBoard(stamped(), { tier: 'daily' })
+    await board.api.answer([])
+    expect(board.state().followLinkedSector).toBe(true)
+    board.setLinkSymbol('XLK')
+    expect(board.ids()).toEqual([2, 1])
+    expect(byTestId(board.root(), 'linked-sector').textContent).toMatch(/^Sector: XLK \(linked\)/)
+    expect(board.root().querySelector('[data-testid="filter-sector"]')).toBeNull()
+    expect(board.api.queries.at(-1)).toMatchObject({ sectors: ['XLK'] })
+    // Drill-down is not a saved filter.
+    expect(board.state().filters.sector).toBeNull()
+    board.setLinkSymbol('XLE')
+    expect(board.ids()).toEqual([3])
+    board.setLinkSymbol('AAPL')
+    expect(board.ids()).toEqual([5, 4, 3, 2, 1])
+    expect(board.root().querySelector('[data-testid="linked-sector"]')).toBeNull()
+    byTestId(board.root(), 'filter-sector')
+  })
+
+  it('keeps the drill-down while the link moves to a stock of that sector or to a row picked on the board, not to another stock', async () => {
+    const store = stamped()
+    push(store, [makeEvent(6, 'daily', { symbol: 'NEWCO', market: stamp() })])
+    board = renderBoard(store, { tier: 'daily' }, withTable())
+    await settle()
+    board.setLinkSymbol('XLK')
+    board.setLinkSymbol('NVDA') // in XLK by the sector table
+    expect(byTestId(board.root(), 'linked-sector').textContent).toMatch(/XLK/)
+    expect(board.ids()).toEqual([6, 2, 1])
+    // NEWCO is not in the table, but picked from this board's XLK rows.
+    click(board.rows()[0]!.querySelector('[data-field="symbol"]')!)
+    expect(board.link.setSymbol).toHaveBeenLastCalledWith('NEWCO')
+    board.setLinkSymbol('NEWCO')
+    expect(board.ids()).toEqual([6, 2, 1])
+    board.setLinkSymbol('XOM')
+    expect(board.ids()).toHaveLength(6)
+  })
+
+  it('removing the linked chip stops following on this board; the Follow toggle starts again', () => {
+    board = renderBoard(stamped(), { tier: 'daily', filters: { sector: 'XLF' } })
+    board.setLinkSymbol('XLK')
+    expect(board.ids()).toEqual([2, 1])
+    click(byTestId(board.root(), 'linked-sector-remove'))
+    expect(board.state().followLinkedSector).toBe(false)
+    const follow = byTestId(board.root(), 'follow-linked-sector')
+    expect(follow.getAttribute('aria-pressed')).toBe('false')
+    expect(follow.getAttribute('aria-label')).toBe('Follow linked sector')
+    // Its own sector choice is back.
+    expect((byTestId(board.root(), 'filter-sector') as HTMLSelectElement).value).toBe('XLF')
+    expect(board.ids()).toEqual([4])
+    click(follow)
+    expect(board.state().followLinkedSector).toBe(true)
+    expect(board.ids()).toEqual([2, 1])
+  })
+
+  it('a board saved without following ignores sector funds in its link group', () => {
+    board = renderBoard(stamped(), { tier: 'daily', followLinkedSector: false })
+    board.setLinkSymbol('XLK')
+    expect(board.ids()).toHaveLength(5)
+    expect(board.root().querySelector('[data-testid="linked-sector"]')).toBeNull()
+  })
+
+  it('fetches the sector table once, again when the trader edits it, and stops listening when closed', async () => {
+    const api = withTable()
+    board = renderBoard(stamped(), { tier: 'daily' }, api)
+    await settle()
+    expect(api.sectorTableRequests).toBe(1)
+    expect(api.marketSubscribers).toBe(1)
+    await api.pushMarket('daily')
+    expect(api.sectorTableRequests).toBe(1)
+    api.sectorTable = sectorTable({ NEWCO: 'XLK' })
+    await api.pushMarket('sectors')
+    expect(api.sectorTableRequests).toBe(2)
+    board.setLinkSymbol('XLK')
+    board.setLinkSymbol('NEWCO')
+    expect(board.root().querySelector('[data-testid="linked-sector"]')).not.toBeNull()
+    board.view.unmount()
+    board = null
+    expect(api.marketSubscribers).toBe(0)
   })
 })
 

@@ -38,6 +38,7 @@ import {
   joinRows,
   makePredicate,
   MAX_PAGED,
+  nextLinkedSector,
   PAGE_LIMIT,
   pageCursor,
   pagingKey,
@@ -45,7 +46,8 @@ import {
   trimPaged,
   type PagedRows,
 } from './model'
-import { TIER_TITLES, type ColumnKey, type TierBoardFilters, type TierBoardState } from './state'
+import { useSectorInfo } from './sector-info'
+import { isSectorFund, TIER_TITLES, type ColumnKey, type TierBoardFilters, type TierBoardState } from './state'
 import './tier-board.css'
 
 /** Row and header height, px (tier-board.css uses the same). */
@@ -164,11 +166,31 @@ function countNewer(rows: readonly PatternEvent[], id: number): number {
 }
 
 export function TierBoardView({ state, setState, link, api, visible }: PanelProps<TierBoardState>) {
-  const { tier, sort } = state
-  const { symbol: fSymbol, pattern: fPattern, minConfidence: fConf, priority: fPriority } = state.filters
+  const { tier, sort, followLinkedSector } = state
+  const { symbol: fSymbol, pattern: fPattern, minConfidence: fConf, priority: fPriority, aligned: fAligned, quadrants: fQuadrants, sector: fSector } = state.filters
+  const ownFilters = useMemo<TierBoardFilters>(
+    () => ({ symbol: fSymbol, pattern: fPattern, minConfidence: fConf, priority: fPriority, aligned: fAligned, quadrants: fQuadrants, sector: fSector }),
+    [fSymbol, fPattern, fConf, fPriority, fAligned, fQuadrants, fSector],
+  )
+
+  // ------------------------------------------------------------ linked sector (drill-down from the market panels)
+  const sectorInfo = useSectorInfo(api)
+  /** The last symbol and sector this board linked from its own rows: that stock keeps the sector shown even if the table does not know it. */
+  const ownPick = useRef<{ symbol: string; sector: string } | null>(null)
+  const [linked, setLinked] = useState(() => ({ symbol: link.symbol, sector: link.symbol && isSectorFund(link.symbol) ? link.symbol : null }))
+  let linkedNow = linked
+  if (linked.symbol !== link.symbol) {
+    // Render-phase update (as for the tier below), used at once: no render with the old sector's rows.
+    const pick = ownPick.current
+    const sector = nextLinkedSector(linked.sector, link.symbol, (s) => (pick?.symbol === s ? pick.sector : sectorInfo.fundOf.get(s)))
+    linkedNow = { symbol: link.symbol, sector }
+    setLinked(linkedNow)
+  }
+  const linkedSector = followLinkedSector ? linkedNow.sector : null
+  // The linked sector stands in for the board's own sector choice while it lasts.
   const filters = useMemo<TierBoardFilters>(
-    () => ({ symbol: fSymbol, pattern: fPattern, minConfidence: fConf, priority: fPriority }),
-    [fSymbol, fPattern, fConf, fPriority],
+    () => (linkedSector && linkedSector !== ownFilters.sector ? { ...ownFilters, sector: linkedSector } : ownFilters),
+    [ownFilters, linkedSector],
   )
   const predicate = useMemo(() => makePredicate(filters), [filters])
   const key = useMemo(() => pagingKey(tier, filters), [tier, filters])
@@ -347,6 +369,15 @@ export function TierBoardView({ state, setState, link, api, visible }: PanelProp
     const { state: s, setState: set } = latest.current
     set({ ...s, filters: { ...s.filters, ...patch } })
   }, [])
+  const onFollowLinkedSector = useCallback((follow: boolean) => {
+    const { state: s, setState: set } = latest.current
+    if (follow !== s.followLinkedSector) set({ ...s, followLinkedSector: follow })
+  }, [])
+  /** Link a row's symbol, remembering its sector so that the drill-down survives the pick. */
+  const linkRow = (row: PatternEvent) => {
+    ownPick.current = row.market?.sector ? { symbol: row.symbol, sector: row.market.sector } : null
+    link.setSymbol(row.symbol)
+  }
   const onTier = useCallback((t: Tier) => {
     const { state: s, setState: set } = latest.current
     if (t !== s.tier) set({ ...s, tier: t })
@@ -389,7 +420,7 @@ export function TierBoardView({ state, setState, link, api, visible }: PanelProp
       case 'Enter': {
         ev.preventDefault()
         const row = rows[current]
-        if (row) link.setSymbol(row.symbol)
+        if (row) linkRow(row)
         return
       }
       default:
@@ -406,7 +437,7 @@ export function TierBoardView({ state, setState, link, api, visible }: PanelProp
     const row = rows.find((r) => r.id === id)
     if (!row) return
     setSelectedId(id)
-    link.setSymbol(row.symbol)
+    linkRow(row)
   }
 
   // ------------------------------------------------------------ render
@@ -426,7 +457,18 @@ export function TierBoardView({ state, setState, link, api, visible }: PanelProp
   return (
     <div className="tb" data-testid="tier-board" data-tier={tier} data-paused={paused || undefined} data-frozen={frozen ? true : undefined}>
       <div className="tb-toolbar">
-        <Toolbar tier={tier} filters={filters} liveRows={liveRows} listId={`${baseId}-patterns`} onTier={onTier} onFilters={onFilters} />
+        <Toolbar
+          tier={tier}
+          filters={ownFilters}
+          linkedSector={linkedSector}
+          followLinkedSector={followLinkedSector}
+          sectorNames={sectorInfo.names}
+          liveRows={liveRows}
+          listId={`${baseId}-patterns`}
+          onTier={onTier}
+          onFilters={onFilters}
+          onFollowLinkedSector={onFollowLinkedSector}
+        />
         <span className="tb-spacer" />
         {queued && (
           <button type="button" className="tb-queued" data-testid="queued" title="Show the new rows" onClick={onShowNew}>
@@ -471,6 +513,7 @@ export function TierBoardView({ state, setState, link, api, visible }: PanelProp
                   fresh={isFresh(e.id)}
                   linked={e.symbol === link.symbol}
                   now={now}
+                  sectorNames={sectorInfo.names}
                 />
               )
             })}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PatternEvent } from '../../../../shared/domain'
+import type { PatternEvent, PatternMarketStamp } from '../../../../shared/domain'
 import { makeEvent } from '../../test-support/fixtures'
 import { tierBoardPanel } from './index'
 import {
@@ -12,17 +12,20 @@ import {
   makePredicate,
   MAX_PAGED,
   pageCursor,
+  nextLinkedSector,
+  pagingKey,
   parseSymbols,
   reanchor,
 } from './model'
-import { DEFAULT_FILTERS, parseTierBoardState } from './state'
+import { marketTitle } from './BoardRow'
+import { DEFAULT_FILTERS, parseTierBoardState, type TierBoardFilters } from './state'
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => makeEvent(to - i, 'daily'))
 
 describe('parseState', () => {
   it('falls back to defaults for anything unusable, field by field', () => {
     const d = tierBoardPanel.defaultState
-    expect(d).toEqual({ tier: 'intraday', sort: { key: 'time', dir: 'desc' }, filters: DEFAULT_FILTERS })
+    expect(d).toEqual({ tier: 'intraday', sort: { key: 'time', dir: 'desc' }, filters: DEFAULT_FILTERS, followLinkedSector: true })
     for (const raw of [undefined, null, 42, 'daily', [], { tier: 'weekly' }]) expect(tierBoardPanel.parseState(raw)).toEqual(d)
     expect(
       parseTierBoardState({
@@ -31,10 +34,24 @@ describe('parseState', () => {
         filters: { symbol: 'NVDA', pattern: 7, minConfidence: 3, priority: 'URGENT' },
         extra: true,
       }),
-    ).toEqual({ tier: 'combo', sort: { key: 'rvol', dir: 'desc' }, filters: { symbol: 'NVDA', pattern: '', minConfidence: 1, priority: null } })
+    ).toEqual({ tier: 'combo', sort: { key: 'rvol', dir: 'desc' }, filters: { ...DEFAULT_FILTERS, symbol: 'NVDA', minConfidence: 1 }, followLinkedSector: true })
     expect(parseTierBoardState({ sort: { key: 'nope', dir: 'asc' }, filters: { minConfidence: Number.NaN } })).toEqual(d)
     const roundTrip = parseTierBoardState(JSON.parse(JSON.stringify({ tier: 'daily', sort: { key: 'symbol', dir: 'asc' }, filters: { ...DEFAULT_FILTERS, priority: 'HIGH' } })))
-    expect(roundTrip).toEqual({ tier: 'daily', sort: { key: 'symbol', dir: 'asc' }, filters: { ...DEFAULT_FILTERS, priority: 'HIGH' } })
+    expect(roundTrip).toEqual({ tier: 'daily', sort: { key: 'symbol', dir: 'asc' }, filters: { ...DEFAULT_FILTERS, priority: 'HIGH' }, followLinkedSector: true })
+  })
+
+  it('loads layouts saved before the market filters with them off, and checks each market field', () => {
+    const old = { tier: 'daily', sort: { key: 'time', dir: 'desc' }, filters: { symbol: 'AMD', pattern: '', minConfidence: 0.5, priority: null } }
+    expect(parseTierBoardState(old)).toEqual({ ...old, filters: { ...old.filters, aligned: false, quadrants: [], sector: null }, followLinkedSector: true })
+    expect(
+      parseTierBoardState({ filters: { aligned: 'yes', quadrants: ['Lagging', 'Sideways', 'Leading', 'Lagging', 3], sector: 'XLZ' }, followLinkedSector: 'no' }),
+    ).toMatchObject({ filters: { aligned: false, quadrants: ['Leading', 'Lagging'], sector: null }, followLinkedSector: true })
+    expect(parseTierBoardState({ filters: { aligned: true, quadrants: 'Leading', sector: 'XLRE' }, followLinkedSector: false })).toMatchObject({
+      filters: { aligned: true, quadrants: [], sector: 'XLRE' },
+      followLinkedSector: false,
+    })
+    const saved = { tier: 'combo', sort: { key: 'market', dir: 'asc' }, filters: { ...DEFAULT_FILTERS, aligned: true, quadrants: ['Weakening', 'Improving'], sector: 'XLK' }, followLinkedSector: false }
+    expect(parseTierBoardState(JSON.parse(JSON.stringify(saved)))).toEqual(saved)
   })
 
   it('titles a board by its tier and offers one preset per tier', () => {
@@ -74,6 +91,72 @@ describe('filters', () => {
     expect(engineFilter({ ...DEFAULT_FILTERS, priority: 'MEDIUM' })).toEqual({ confidenceMin: 0.7 })
     expect(engineFilter({ ...DEFAULT_FILTERS, priority: 'MEDIUM', minConfidence: 0.75 })).toEqual({ confidenceMin: 0.75 })
     expect(engineFilter({ ...DEFAULT_FILTERS, priority: 'LOW' })).toEqual({})
+  })
+})
+
+describe('market filters', () => {
+  const stamp = (over: Partial<PatternMarketStamp> = {}): PatternMarketStamp => ({
+    regime: 'Bull',
+    risk: 0.35,
+    sector: 'XLK',
+    quadrant: 'Leading',
+    aligned: true,
+    ...over,
+  })
+  const f = (over: Partial<TierBoardFilters>): TierBoardFilters => ({ ...DEFAULT_FILTERS, ...over })
+  const tech = makeEvent(1, 'daily', { market: stamp() })
+  const techAgainst = makeEvent(2, 'daily', { market: stamp({ aligned: false }) })
+  const energy = makeEvent(3, 'daily', { market: stamp({ sector: 'XLE', quadrant: 'Lagging', regime: 'Bear', aligned: true }) })
+  const unknownSector = makeEvent(4, 'daily', { market: stamp({ sector: null, quadrant: null }) })
+  const unstamped = makeEvent(5, 'daily')
+  const all = [tech, techAgainst, energy, unknownSector, unstamped]
+  const pass = (filters: TierBoardFilters) => all.filter(makePredicate(filters)!).map((e) => e.id)
+
+  it('keep only stamped events that match; an unstamped event never passes an active market filter', () => {
+    expect(pass(f({ aligned: true }))).toEqual([1, 3, 4])
+    expect(pass(f({ quadrants: ['Leading'] }))).toEqual([1, 2])
+    expect(pass(f({ quadrants: ['Leading', 'Lagging'] }))).toEqual([1, 2, 3])
+    expect(pass(f({ sector: 'XLE' }))).toEqual([3])
+    expect(pass(f({ aligned: true, sector: 'XLK', quadrants: ['Leading'] }))).toEqual([1])
+    expect(pass(f({ aligned: true, symbol: 'MSFT' }))).toEqual([])
+    expect(makePredicate(f({ quadrants: [] }))).toBeNull()
+  })
+
+  it('are sent to the engine only when set, and make their own paging key', () => {
+    expect(engineFilter(f({ aligned: true, quadrants: ['Weakening', 'Improving'], sector: 'XLF' }))).toEqual({
+      aligned: true,
+      quadrants: ['Weakening', 'Improving'],
+      sectors: ['XLF'],
+    })
+    expect(engineFilter(f({ aligned: false, quadrants: [], sector: null }))).toEqual({})
+    const keys = [f({}), f({ aligned: true }), f({ quadrants: ['Leading'] }), f({ quadrants: ['Lagging'] }), f({ sector: 'XLK' }), f({ sector: 'XLV' })].map((x) =>
+      pagingKey('daily', x),
+    )
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  it('sort the market column by sector fund, unstamped last', () => {
+    expect(deriveRows(all, null, 'market', 'asc').map((e) => e.id)).toEqual([3, 2, 1, 5, 4])
+  })
+
+  it('follow a linked sector fund, keep it for that sector\'s stocks, and drop it for anything else', () => {
+    const table = new Map([['AAPL', 'XLK'], ['XOM', 'XLE']])
+    const of = (s: string) => table.get(s)
+    expect(nextLinkedSector(null, 'XLK', of)).toBe('XLK')
+    expect(nextLinkedSector('XLK', 'XLE', of)).toBe('XLE')
+    expect(nextLinkedSector('XLK', 'AAPL', of)).toBe('XLK')
+    expect(nextLinkedSector('XLK', 'XOM', of)).toBeNull()
+    expect(nextLinkedSector(null, 'AAPL', of)).toBeNull()
+    expect(nextLinkedSector('XLK', 'TSLA', of)).toBeNull()
+    expect(nextLinkedSector('XLK', null, of)).toBeNull()
+  })
+
+  it('describe the stamp in the row tooltip', () => {
+    const names = new Map([['XLK', 'Technology']])
+    expect(marketTitle(stamp(), names)).toBe('Bull regime, risk +0.35, XLK (Technology) Leading at arrival; aligned with the regime')
+    expect(marketTitle(stamp({ regime: null, risk: -0.2, sector: 'XLE', quadrant: null, aligned: false }), names)).toBe(
+      'Regime unknown, risk -0.20, XLE at arrival; not aligned with the regime',
+    )
   })
 })
 

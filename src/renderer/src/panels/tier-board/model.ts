@@ -4,9 +4,9 @@
  * the live rows as those slide.
  */
 import type { PatternQuery } from '../../../../shared/contract'
-import { PRIORITIES, type PatternEvent, type Priority, type Tier } from '../../../../shared/domain'
+import { PRIORITIES, type PatternEvent, type PatternMarketStamp, type Priority, type SectorFund, type Tier } from '../../../../shared/domain'
 import { displayName, patternKey } from '../../../../shared/patterns'
-import type { ColumnKey, SortDir, TierBoardFilters } from './state'
+import { isSectorFund, type ColumnKey, type SortDir, type TierBoardFilters } from './state'
 
 /** Rows asked for per page. */
 export const PAGE_LIMIT = 200
@@ -36,8 +36,22 @@ function canonicalKey(text: string): string | null {
   return key && displayName('\u0000', key) !== '\u0000' ? key : null
 }
 
+export const hasMarketFilters = (f: TierBoardFilters): boolean => f.aligned || f.quadrants.length > 0 || f.sector !== null
+
 export const hasFilters = (f: TierBoardFilters): boolean =>
-  f.symbol.trim() !== '' || f.pattern.trim() !== '' || f.minConfidence > 0 || f.priority !== null
+  f.symbol.trim() !== '' || f.pattern.trim() !== '' || f.minConfidence > 0 || f.priority !== null || hasMarketFilters(f)
+
+/** The market filters' row test; an event without a stamp (stored before stamping) passes none of them. */
+function marketTest(f: TierBoardFilters): ((m: PatternMarketStamp | null) => boolean) | null {
+  if (!hasMarketFilters(f)) return null
+  const { aligned, sector } = f
+  const quadrants = f.quadrants.length > 0 ? new Set<string>(f.quadrants) : null
+  return (m) =>
+    m !== null &&
+    (!aligned || m.aligned) &&
+    (quadrants === null || (m.quadrant !== null && quadrants.has(m.quadrant))) &&
+    (sector === null || m.sector === sector)
+}
 
 /** The row test for the filters, or null when nothing is filtered. */
 export function makePredicate(f: TierBoardFilters): RowPredicate | null {
@@ -49,20 +63,25 @@ export function makePredicate(f: TierBoardFilters): RowPredicate | null {
   const partKey = patternText && !exactKey ? patternKey(patternText) : ''
   const minConf = f.minConfidence
   const priority = f.priority
+  const market = marketTest(f)
   return (e) =>
     (symbolSet === null || symbolSet.has(e.symbol)) &&
     (e.confidence >= minConf) &&
     (priority === null || e.priority === priority) &&
     (exactKey === null || e.patternKey === exactKey) &&
-    (partKey === '' || e.patternKey.includes(partKey))
+    (partKey === '' || e.patternKey.includes(partKey)) &&
+    (market === null || market(e.market))
 }
 
+export type EngineFilter = Pick<PatternQuery, 'symbols' | 'patterns' | 'confidenceMin' | 'aligned' | 'quadrants' | 'sectors'>
+
 /**
- * What the engine can filter by for a page (symbols, pattern, confidence):
- * the same rows as the predicate or a superset, which the predicate narrows.
+ * What the engine can filter by for a page (symbols, pattern, confidence,
+ * the market stamp): the same rows as the predicate or a superset, which the
+ * predicate narrows.
  */
-export function engineFilter(f: TierBoardFilters): Pick<PatternQuery, 'symbols' | 'patterns' | 'confidenceMin'> {
-  const out: Pick<PatternQuery, 'symbols' | 'patterns' | 'confidenceMin'> = {}
+export function engineFilter(f: TierBoardFilters): EngineFilter {
+  const out: EngineFilter = {}
   const symbols = parseSymbols(f.symbol)
   // An invalid ticker matches nothing here; the engine would refuse the whole query.
   if (symbols.length > 0) {
@@ -73,7 +92,30 @@ export function engineFilter(f: TierBoardFilters): Pick<PatternQuery, 'symbols' 
   if (key) out.patterns = [key]
   const min = Math.max(f.minConfidence, f.priority ? PRIORITY_FLOOR[f.priority] : 0)
   if (min > 0) out.confidenceMin = Math.min(1, min)
+  // Only `aligned: true`: the board never asks for the misaligned ones alone.
+  if (f.aligned) out.aligned = true
+  if (f.quadrants.length > 0) out.quadrants = [...f.quadrants]
+  if (f.sector !== null) out.sectors = [f.sector]
   return out
+}
+
+// ---------------------------------------------------------------- linked sector
+
+/**
+ * The sector a board following its link group shows after the group's symbol
+ * changed to `symbol`: a sector fund (the drill-down from the market panels)
+ * is that sector; a stock of the sector already shown keeps it (clicking one
+ * of its rows to chart it must not undo the drill-down); any other symbol,
+ * or none, clears it.
+ */
+export function nextLinkedSector(
+  shown: SectorFund | null,
+  symbol: string | null,
+  sectorOf: (symbol: string) => string | null | undefined,
+): SectorFund | null {
+  if (symbol === null) return null
+  if (isSectorFund(symbol)) return symbol
+  return shown !== null && sectorOf(symbol) === shown ? shown : null
 }
 
 // ---------------------------------------------------------------- sorting
@@ -84,6 +126,7 @@ const GETTERS: Record<ColumnKey, Getter> = {
   time: (e) => e.detectedAt,
   symbol: (e) => e.symbol,
   pattern: (e) => e.pattern,
+  market: (e) => e.market?.sector ?? null,
   confidence: (e) => e.confidence,
   priority: (e) => PRIORITIES.indexOf(e.priority),
   price: (e) => e.price,
@@ -93,8 +136,8 @@ const GETTERS: Record<ColumnKey, Getter> = {
   expiry: (e) => e.expiresAt,
 }
 
-/** Text columns sort A-Z first; numbers, times and levels biggest (newest) first. */
-export const firstDir = (key: ColumnKey): SortDir => (key === 'symbol' || key === 'pattern' ? 'asc' : 'desc')
+/** Text columns (the market column sorts by sector fund) sort A-Z first; numbers, times and levels biggest (newest) first. */
+export const firstDir = (key: ColumnKey): SortDir => (key === 'symbol' || key === 'pattern' || key === 'market' ? 'asc' : 'desc')
 
 /** Compare by a column; missing values last whatever the direction; ties newest first. */
 export function comparator(key: ColumnKey, dir: SortDir): (a: PatternEvent, b: PatternEvent) => number {

@@ -9,8 +9,8 @@
  */
 import { act, useState } from 'react'
 import { vi } from 'vitest'
-import type { PatternQuery, PatternQueryResult, Result, TerminalApi } from '../../../../shared/contract'
-import type { PatternEvent } from '../../../../shared/domain'
+import type { PatternQuery, PatternQueryResult, RequestResult, Result, TerminalApi } from '../../../../shared/contract'
+import type { MarketPulse, PatternEvent } from '../../../../shared/domain'
 import type { PanelLink } from '../../app/panel-types'
 import { TerminalStoreContext, type TerminalStore } from '../../state/terminal-store'
 import { render, type Rendered } from '../../test-support/render'
@@ -44,13 +44,24 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve }
 }
 
-/** A TerminalApi whose patterns.query calls are recorded and answered by the test. */
+/**
+ * A TerminalApi whose patterns.query calls are recorded and answered by the
+ * test. `sectorTable`, when set, answers sectors.table at once; `pushMarket`
+ * sends a `market` pulse to the subscribers.
+ */
 export class ScriptedApi implements TerminalApi {
   readonly host = 'browser' as const
   readonly queries: PatternQuery[] = []
+  sectorTable: RequestResult<'sectors.table'> | null = null
+  sectorTableRequests = 0
   private pending: Deferred<Result<PatternQueryResult>>[] = []
+  private marketListeners = new Set<(pulse: MarketPulse) => void>()
 
   invoke = ((method: string, params: unknown) => {
+    if (method === 'sectors.table') {
+      this.sectorTableRequests++
+      if (this.sectorTable) return Promise.resolve({ ok: true, value: this.sectorTable })
+    }
     if (method !== 'patterns.query') return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: method } })
     this.queries.push(params as PatternQuery)
     const d = deferred<Result<PatternQueryResult>>()
@@ -58,7 +69,23 @@ export class ScriptedApi implements TerminalApi {
     return d.promise
   }) as TerminalApi['invoke']
 
-  subscribe = (() => () => {}) as TerminalApi['subscribe']
+  subscribe = ((topic: string, _filter: unknown, listener: (payload: never) => void) => {
+    if (topic !== 'market') return () => {}
+    const l = listener as (pulse: MarketPulse) => void
+    this.marketListeners.add(l)
+    return () => this.marketListeners.delete(l)
+  }) as TerminalApi['subscribe']
+
+  get marketSubscribers(): number {
+    return this.marketListeners.size
+  }
+
+  async pushMarket(cause: MarketPulse['cause']): Promise<void> {
+    await act(async () => {
+      for (const l of this.marketListeners) l({ version: 1, asOf: null, regime: null, risk: null, cause, at: 0 as MarketPulse['at'] })
+      await Promise.resolve()
+    })
+  }
   onConnection = () => () => {}
 
   get inFlight(): number {
@@ -99,6 +126,18 @@ export interface Board {
   ids(): number[]
   setVisible(v: boolean): void
   setLinkSymbol(s: string | null): void
+}
+
+/** The sector table for tests: a few funds with names, and which stocks are in which. */
+export function sectorTable(entries: Record<string, string> = { AAPL: 'XLK', NVDA: 'XLK', XOM: 'XLE' }): RequestResult<'sectors.table'> {
+  return {
+    funds: [
+      { fund: 'XLK', name: 'Technology' },
+      { fund: 'XLE', name: 'Energy' },
+      { fund: 'XLF', name: 'Financials' },
+    ],
+    entries: Object.entries(entries).map(([symbol, fund]) => ({ symbol, fund, source: 'bundled' as const })),
+  }
 }
 
 export function renderBoard(store: TerminalStore, initial: unknown = {}, api = new ScriptedApi()): Board {
