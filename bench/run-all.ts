@@ -9,6 +9,8 @@ const BENCHES: { file: string; nodeArgs: string[] }[] = [
   { file: 'ingest.ts', nodeArgs: ['--expose-gc'] },
   { file: 'latency.ts', nodeArgs: [] },
   { file: 'rest.ts', nodeArgs: [] },
+  // Reads the real ETF history from ../shared/data/etf-daily.
+  { file: 'market.ts', nodeArgs: [] },
   // Needs the built renderer (npm run build); drives Debian Chromium.
   { file: 'terminal.ts', nodeArgs: [] },
 ]
