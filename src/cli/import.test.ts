@@ -7,7 +7,7 @@ import { REAL_DATA_DIR } from '../main/engine/market/testing/real-data'
 import { openDatabase } from '../main/engine/store/db'
 import { BarStore } from '../main/engine/store/bar-store'
 import { lockDataFolder } from '../main/engine/store/data-lock'
-import { detectKind, importFile, main, parseImportArgs, symbolFromFile } from './import'
+import { detectKind, importFile, main, parseImportArgs, progressBar, symbolFromFile } from './import'
 
 const SHARED = path.dirname(REAL_DATA_DIR)
 const SPY_DAILY = path.join(SHARED, 'etf-daily', 'SPY.csv')
@@ -40,6 +40,16 @@ function withStore<T>(data: string, fn: (s: BarStore) => T): T {
 }
 
 const dataLines = (file: string): number => readFileSync(file, 'utf8').split(/\r?\n/).filter((l, i) => i > 0 && l.trim() !== '').length
+
+describe('import progress bar', () => {
+  it('fills with the share done and never overflows', () => {
+    expect(progressBar(0, 100, 10)).toBe('[----------]')
+    expect(progressBar(45, 100, 10)).toBe('[####------]')
+    expect(progressBar(100, 100, 10)).toBe('[##########]')
+    expect(progressBar(150, 100, 10)).toBe('[##########]')
+    expect(progressBar(0, 0, 4)).toBe('[####]') // an empty file is done
+  })
+})
 
 describe('tickstock import bars', () => {
   it('parses its arguments and names files', () => {
@@ -82,8 +92,8 @@ describe('tickstock import bars', () => {
     expect(c.out[1]).toBe(`XLF-1min.csv: XLF 1-minute, ${xlfRows} rows, ${xlfRows} new or changed, 0 unchanged, 0 bad`)
     expect(c.out.at(-1)).toMatch(new RegExp(`imported 2 of 2 files .*: ${spyRows + xlfRows} rows, ${spyRows + xlfRows} new or changed, 0 bad`))
     // Progress per file (rows/total and percent), ending at 100%.
-    expect(c.progress).toContain(`[1/2] SPY.csv  ${spyRows}/${spyRows} rows  100%`)
-    expect(c.progress.some((p) => /^\[2\/2\] XLF-1min\.csv {2}\d+\/1939 rows {2}\d+%$/.test(p))).toBe(true)
+    expect(c.progress).toContain(`[1/2] SPY.csv  [####################]  ${spyRows}/${spyRows} rows  100%`)
+    expect(c.progress.some((p) => /^\[2\/2\] XLF-1min\.csv {2}\[[#-]{20}\] {2}\d+\/1939 rows {2}\d+%$/.test(p))).toBe(true)
     // The lock is released afterwards.
     expect(existsSync(path.join(data, 'tickstock.lock'))).toBe(false)
 

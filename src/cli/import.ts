@@ -180,6 +180,13 @@ export function importFile(store: BarStore, file: string, opts: ImportFileOption
   return { file, symbol, kind, rows: total, written, bad: parsed.badRows }
 }
 
+/** A text progress bar, `[########------------]`, `width` cells between the brackets. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const f = total <= 0 ? 1 : Math.min(1, Math.max(0, done / total))
+  const full = Math.floor(f * width)
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`
+}
+
 export async function main(argv: readonly string[], io: Partial<ImportIo> = {}): Promise<number> {
   const out = io.out ?? ((l: string) => void process.stdout.write(`${l}\n`))
   const err = io.err ?? ((l: string) => void process.stderr.write(`${l}\n`))
@@ -230,7 +237,7 @@ export async function main(argv: readonly string[], io: Partial<ImportIo> = {}):
       const label = `[${i + 1}/${files.length}] ${basename(file)}`
       try {
         const r = importFile(store, file, {
-          onProgress: progress ? (done, total) => progress(`${label}  ${done}/${total} rows  ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`) : undefined,
+          onProgress: progress ? (done, total) => progress(`${label}  ${progressBar(done, total)}  ${done}/${total} rows  ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`) : undefined,
         })
         if (progress) progress('')
         for (const b of r.bad) err(`tickstock import: ${file} line ${b.line}: ${b.reason} (skipped)`)
