@@ -333,6 +333,8 @@ export interface RegimeChangeEvent {
   recordedAt: EpochMs
 }
 
+export type MarketPulseCause = 'daily' | 'intraday' | 'sectors'
+
 /** Pushed on the `market` topic whenever the market state changes (at most once a second). */
 export interface MarketPulse {
   /** Increases with every change; panels refetch when it moves. */
@@ -340,8 +342,8 @@ export interface MarketPulse {
   asOf: string | null
   regime: MarketRegime | null
   risk: number | null
-  /** What changed: new daily bars, a 1-minute bar (intraday figures), the sector table. */
-  cause: 'daily' | 'intraday' | 'sectors'
+  /** What changed since the previous push (several when they came within the same second): new daily bars, 1-minute bars (intraday figures), the sector table. */
+  causes: MarketPulseCause[]
   at: EpochMs
 }
 

@@ -536,6 +536,7 @@ export class Engine {
     if (pulse.version !== this.pushedMarketVersion) {
       this.pushedMarketVersion = pulse.version
       this.hub.publishLatest('market', pulse)
+      this.market.pushed()
     }
   }
 

@@ -131,11 +131,14 @@ describe('MarketService on the real ETF history', () => {
     const v = svc.pulse().version
     const prevClose = store.recentDaily('QQQ', '2025-12-24', 1)[0]!.close
     svc.onMinuteBars([{ symbol: 'QQQ', row: { t: Date.parse('2025-12-26T15:29:00Z'), close: prevClose * 0.98 } }])
-    expect(svc.pulse()).toMatchObject({ version: v + 1, cause: 'intraday' })
+    expect(svc.pulse()).toMatchObject({ version: v + 1, causes: ['daily', 'intraday'] })
+    svc.pushed()
+    svc.onMinuteBars([{ symbol: 'QQQ', row: { t: Date.parse('2025-12-26T15:29:30Z'), close: prevClose * 0.98 } }])
+    expect(svc.pulse()).toMatchObject({ version: v + 2, causes: ['intraday'] })
     expect(svc.etfs().find((e) => e.symbol === 'QQQ')!.intraday).toBeCloseTo(-0.02, 10)
     // An older bar arriving late does not move it back; a symbol outside the universe is ignored.
     svc.onMinuteBars([{ symbol: 'QQQ', row: { t: Date.parse('2025-12-26T15:20:00Z'), close: prevClose } }, { symbol: 'AAPL', row: { t: Date.parse('2025-12-26T15:29:00Z'), close: 1 } }])
-    expect(svc.pulse().version).toBe(v + 1)
+    expect(svc.pulse().version).toBe(v + 2)
     expect(svc.etfs().find((e) => e.symbol === 'QQQ')!.intraday).toBeCloseTo(-0.02, 10)
     clock = Date.parse('2025-12-27T15:00:00Z')
   })
@@ -354,18 +357,18 @@ describe('Engine market requests', () => {
   }, 60_000)
 
   it('pushes a market pulse to subscribers when the state is first computed and when the sector table changes', async () => {
-    const posted: { t: string; topic?: string; parts?: { payload: { version: number; cause: string } }[] }[] = []
+    const posted: { t: string; topic?: string; parts?: { payload: { version: number; causes: string[] } }[] }[] = []
     const feed = new ManualFeed()
     const engine = new Engine({ config: engineConfigSchema.parse({ dataDir: null }), source: feed, post: (m) => posted.push(m as never) })
     engines.push(engine)
     engine.start()
     engine.onHostMessage({ t: 'sub', cid: 1, sid: 7, topic: 'market', filter: {} })
     await new Promise((r) => setTimeout(r, 40))
-    const pulses = (): { version: number; cause: string }[] => posted.filter((m) => m.topic === 'market').flatMap((m) => m.parts!.map((p) => p.payload))
+    const pulses = (): { version: number; causes: string[] }[] => posted.filter((m) => m.topic === 'market').flatMap((m) => m.parts!.map((p) => p.payload))
     expect(pulses()).toHaveLength(1)
     const v = pulses()[0]!.version
     ok(engine.handle('sectors.set', { entries: [{ symbol: 'NVDA', fund: 'XLC' }] }))
     await new Promise((r) => setTimeout(r, 1100))
-    expect(pulses().at(-1)).toMatchObject({ version: v + 1, cause: 'sectors' })
+    expect(pulses().at(-1)).toMatchObject({ version: v + 1, causes: ['sectors'] })
   }, 10_000)
 })

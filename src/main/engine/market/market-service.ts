@@ -14,6 +14,7 @@ import {
   type MarketKeyLevels,
   type MarketPeriod,
   type MarketPulse,
+  type MarketPulseCause,
   type MarketRegime,
   type MarketState,
   type PatternMarketStamp,
@@ -108,7 +109,9 @@ export class MarketService {
   private readonly lastMinute = new Map<string, { t: number; close: number } | null>()
   /** The New York date `lastMinute` is for: a new day starts it afresh. */
   private lastMinuteDay = ''
-  private pulseState: MarketPulse = { version: 0, asOf: null, regime: null, risk: null, cause: 'daily', at: epochMs(0) }
+  private pulseState: MarketPulse = { version: 0, asOf: null, regime: null, risk: null, causes: [], at: epochMs(0) }
+  /** Causes since the engine last pushed a pulse. */
+  private readonly pendingCauses = new Set<MarketPulseCause>()
 
   constructor(
     private readonly bars: BarStore,
@@ -162,14 +165,27 @@ export class MarketService {
   }
 
   /** The market changed: panels refetch when the pushed version moves. */
-  bump(cause: MarketPulse['cause']): void {
+  bump(cause: MarketPulseCause): void {
     const st = this.computed?.stamp ?? NO_STAMP_BASE
-    this.pulseState = { version: this.pulseState.version + 1, asOf: this.computed?.state?.aligned.dates.at(-1) ?? null, regime: st.regime, risk: st.risk, cause, at: epochMs(this.now()) }
+    this.pendingCauses.add(cause)
+    this.pulseState = {
+      version: this.pulseState.version + 1,
+      asOf: this.computed?.state?.aligned.dates.at(-1) ?? null,
+      regime: st.regime,
+      risk: st.risk,
+      causes: [...this.pendingCauses],
+      at: epochMs(this.now()),
+    }
   }
 
-  /** The latest change (version 0: nothing computed yet). */
+  /** The latest change (version 0: nothing computed yet), with every cause since the last `pushed()`. */
   pulse(): MarketPulse {
     return this.pulseState
+  }
+
+  /** The engine pushed the current pulse: the next one collects its causes afresh. */
+  pushed(): void {
+    this.pendingCauses.clear()
   }
 
   /**

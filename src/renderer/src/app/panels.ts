@@ -2,9 +2,10 @@
 import { chartPanel } from '../panels/chart'
 import { marketPanels } from '../panels/market'
 import { metricsPanel } from '../panels/metrics'
+import { sectorTablePanel } from '../panels/sectors'
 import { tierBoardPanel } from '../panels/tier-board'
 import { createPanelRegistry, type AnyPanelDefinition, type PanelRegistry } from './panel-registry'
 
 export function createAppPanelRegistry(): PanelRegistry {
-  return createPanelRegistry([tierBoardPanel, chartPanel, metricsPanel, ...marketPanels] as AnyPanelDefinition[])
+  return createPanelRegistry([tierBoardPanel, chartPanel, metricsPanel, ...marketPanels, sectorTablePanel] as AnyPanelDefinition[])
 }

@@ -1,7 +1,8 @@
 import type { PanelProps } from '../../app/panel-types'
-import { formatFixed, heatClassOf, MARKET_POLL_MS } from './market-model'
+import { formatFixed, heatClassOf } from './market-model'
 import { QueryLine } from './QueryLine'
-import { useMarketQuery } from './use-market-query'
+import { SegmentedSwitch } from './SegmentedSwitch'
+import { DAILY_PULSE_CAUSES, useMarketQuery, useMarketRefresh } from './use-market-query'
 import './market.css'
 
 export interface CorrelationMatrixState {
@@ -9,28 +10,16 @@ export interface CorrelationMatrixState {
 }
 
 export const CORRELATION_WINDOWS = [20, 60] as const
+const WINDOW_SEGMENTS = CORRELATION_WINDOWS.map((w) => ({ value: w, label: `${w}d`, title: `Over the last ${w} trading days` }))
 
-export function CorrelationMatrixPanel({ api, visible, state, setState, link, pollMs = MARKET_POLL_MS }: PanelProps<CorrelationMatrixState> & { pollMs?: number }) {
-  const q = useMarketQuery(api, 'market.correlation', { window: state.window }, visible, pollMs)
+export function CorrelationMatrixPanel({ api, visible, state, setState, link }: PanelProps<CorrelationMatrixState>) {
+  const refresh = useMarketRefresh(api, visible, DAILY_PULSE_CAUSES)
+  const q = useMarketQuery(api, 'market.correlation', { window: state.window }, visible, refresh)
   const c = q.value
   return (
     <div className="market-panel correlation-matrix" data-testid="correlation-matrix">
       <QueryLine query={q} asOf={c?.asOf ?? null}>
-        <div className="market-switch" role="radiogroup" aria-label="Window">
-          {CORRELATION_WINDOWS.map((w) => (
-            <button
-              key={w}
-              type="button"
-              role="radio"
-              aria-checked={state.window === w}
-              className={state.window === w ? 'active' : ''}
-              data-testid={`corr-window-${w}`}
-              onClick={() => setState({ ...state, window: w })}
-            >
-              {w}d
-            </button>
-          ))}
-        </div>
+        <SegmentedSwitch label="Window" segments={WINDOW_SEGMENTS} value={state.window} onChange={(window) => setState({ ...state, window })} testIdPrefix="corr-window" />
       </QueryLine>
       {c && c.symbols.length === 0 && <div className="dim market-empty">No correlation data.</div>}
       {c && c.symbols.length > 0 && (

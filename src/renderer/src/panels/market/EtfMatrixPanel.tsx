@@ -1,9 +1,10 @@
 import { MARKET_PERIODS, type EtfSnapshot } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
 import { formatPrice } from '../format'
-import { etfValue, formatReturn, heatClassOf, MARKET_POLL_MS, nextSort, RETURN_SCALE, sortEtfs, type EtfColumn, type EtfSort } from './market-model'
+import { DrillHint } from './DrillHint'
+import { etfValue, formatReturn, heatClassOf, nextSort, RETURN_SCALE, sortEtfs, type EtfColumn, type EtfSort } from './market-model'
 import { QueryLine } from './QueryLine'
-import { useMarketQuery } from './use-market-query'
+import { useMarketQuery, useMarketRefresh } from './use-market-query'
 import './market.css'
 
 export interface EtfMatrixState {
@@ -12,8 +13,12 @@ export interface EtfMatrixState {
 
 const COLUMN_LABEL: Partial<Record<EtfColumn, string>> = { symbol: 'ETF', intraday: 'Today' }
 
-export function EtfMatrixPanel({ api, visible, state, setState, link, pollMs = MARKET_POLL_MS }: PanelProps<EtfMatrixState> & { pollMs?: number }) {
-  const q = useMarketQuery(api, 'market.etfs', {}, visible, pollMs)
+export const ETF_DRILL_HINT = 'Click an ETF to chart it; a sector fund also filters linked boards to its sector'
+
+export function EtfMatrixPanel({ api, visible, state, setState, link }: PanelProps<EtfMatrixState>) {
+  // Every cause: the Today column moves with the 1-minute bars.
+  const refresh = useMarketRefresh(api, visible)
+  const q = useMarketQuery(api, 'market.etfs', {}, visible, refresh)
   const etfs = q.value?.etfs ?? []
   // The intraday column only while some fund has a live change.
   const showIntraday = etfs.some((e) => e.intraday !== null && e.intraday !== undefined)
@@ -37,6 +42,7 @@ export function EtfMatrixPanel({ api, visible, state, setState, link, pollMs = M
   return (
     <div className="market-panel etf-matrix" data-testid="etf-matrix">
       <QueryLine query={q} asOf={q.value?.asOf ?? null} />
+      {etfs.length > 0 && <DrillHint link={link} text={ETF_DRILL_HINT} />}
       {q.value && etfs.length === 0 && <div className="dim market-empty">No ETF data in the bar store.</div>}
       {etfs.length > 0 && (
         <div className="market-scroll">
@@ -62,7 +68,7 @@ export function EtfMatrixPanel({ api, visible, state, setState, link, pollMs = M
 
 function EtfRow({ etf, columns, selected, onSelect }: { etf: EtfSnapshot; columns: EtfColumn[]; selected: boolean; onSelect(): void }) {
   return (
-    <tr className={`clickable ${selected ? 'selected' : ''}`} data-testid="etf-row" data-symbol={etf.symbol} onClick={onSelect} title={etf.sector ?? undefined}>
+    <tr className={`clickable ${selected ? 'selected' : ''}`} data-testid="etf-row" data-symbol={etf.symbol} onClick={onSelect} title={etf.sector ? `${etf.sector}: click to chart ${etf.symbol} and filter linked boards` : `Click to chart ${etf.symbol}`}>
       <td className="market-sym left">
         {etf.symbol}
         {etf.sector && <span className="dim market-sector"> {etf.sector}</span>}

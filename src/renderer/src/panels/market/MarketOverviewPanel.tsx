@@ -1,8 +1,8 @@
-import type { MarketKeyLevels, MarketState } from '../../../../shared/domain'
+import type { MarketKeyLevels, MarketState, RegimeChangeEvent } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
 import { formatPrice } from '../format'
-import { centredBar, formatShare, formatSigned, gaugePercent, MARKET_POLL_MS, REGIME_CLASS } from './market-model'
-import { useMarketQuery } from './use-market-query'
+import { centredBar, formatShare, formatSigned, gaugePercent, REGIME_CLASS } from './market-model'
+import { useMarketQuery, useMarketRefresh, type MarketQuery } from './use-market-query'
 import { QueryLine } from './QueryLine'
 import './market.css'
 
@@ -10,9 +10,13 @@ export type MarketOverviewState = Record<string, never>
 
 /** Key levels of these come first, in this order. */
 const KEY_SYMBOLS = ['SPY', 'QQQ', 'IWM']
+/** Stored regime changes shown under "Regime history". */
+export const REGIME_HISTORY_LIMIT = 6
 
-export function MarketOverviewPanel({ api, visible, pollMs = MARKET_POLL_MS }: PanelProps<MarketOverviewState> & { pollMs?: number }) {
-  const q = useMarketQuery(api, 'market.state', {}, visible, pollMs)
+export function MarketOverviewPanel({ api, visible }: PanelProps<MarketOverviewState>) {
+  const refresh = useMarketRefresh(api, visible)
+  const q = useMarketQuery(api, 'market.state', {}, visible, refresh)
+  const history = useMarketQuery(api, 'market.regimeEvents', { limit: REGIME_HISTORY_LIMIT }, visible, refresh)
   const m = q.value
   return (
     <div className="market-panel market-overview" data-testid="market-overview">
@@ -23,14 +27,13 @@ export function MarketOverviewPanel({ api, visible, pollMs = MARKET_POLL_MS }: P
           <div>{m.reason ?? 'No daily bars for SPY in the bar store.'}</div>
         </div>
       )}
-      {m && m.available && <Overview m={m} />}
+      {m && m.available && <Overview m={m} history={history} />}
     </div>
   )
 }
 
-function Overview({ m }: { m: MarketState }) {
+function Overview({ m, history }: { m: MarketState; history: MarketQuery<{ events: RegimeChangeEvent[] }> }) {
   const levels = orderLevels(m.keyLevels)
-  const changes = [...m.regimeChanges].reverse()
   return (
     <div className="market-overview-grid">
       <section className="market-box">
@@ -50,21 +53,9 @@ function Overview({ m }: { m: MarketState }) {
         ) : (
           <div className="dim">—</div>
         )}
-        {changes.length > 0 && (
-          <ol className="market-changes" data-testid="regime-changes">
-            {changes.map((c) => (
-              <li key={`${c.date}-${c.to}`}>
-                <span className="dim num">{c.date}</span>
-                <span>
-                  {c.from ? <span className={`regime-text ${REGIME_CLASS[c.from]}`}>{c.from}</span> : <span className="dim">—</span>}
-                  {' → '}
-                  <span className={`regime-text ${REGIME_CLASS[c.to]}`}>{c.to}</span>
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
       </section>
+
+      <RegimeHistory query={history} />
 
       <section className="market-box">
         <h3>Risk on / off</h3>
@@ -143,6 +134,39 @@ function Overview({ m }: { m: MarketState }) {
         )}
       </section>
     </div>
+  )
+}
+
+/** The last stored regime changes, newest first: date, from -> to, confidence. */
+function RegimeHistory({ query }: { query: MarketQuery<{ events: RegimeChangeEvent[] }> }) {
+  const events = query.value?.events ?? []
+  return (
+    <section className="market-box" data-testid="regime-history">
+      <h3>Regime history</h3>
+      {query.error && (
+        <div className="market-error" title={query.error}>
+          {query.error}
+        </div>
+      )}
+      {!query.error && query.value && events.length === 0 && <div className="dim">No regime changes stored yet.</div>}
+      {events.length > 0 && (
+        <ol className="market-changes" data-testid="regime-changes">
+          {events.slice(0, REGIME_HISTORY_LIMIT).map((c) => (
+            <li key={c.date} data-testid="regime-change" title={`Recorded ${new Date(c.recordedAt).toLocaleString()}`}>
+              <span className="dim num">{c.date}</span>
+              <span>
+                {c.from ? <span className={`regime-text ${REGIME_CLASS[c.from]}`}>{c.from}</span> : <span className="dim">—</span>}
+                {' → '}
+                <span className={`regime-text ${REGIME_CLASS[c.to]}`}>{c.to}</span>
+              </span>
+              <span className="num dim" title="Confidence of the new regime">
+                {Math.round(c.confidence * 100)}%
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   )
 }
 

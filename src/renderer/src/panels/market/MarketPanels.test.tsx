@@ -5,8 +5,8 @@ import { render, type Rendered } from '../../test-support/render'
 import { FakeTerminalApi } from '../chart/fake-terminal-api'
 import { CorrelationMatrixPanel } from './CorrelationMatrixPanel'
 import { EtfMatrixPanel } from './EtfMatrixPanel'
-import { correlation, etfs, marketState, sectors, unavailableState } from './market-fixtures'
-import { MARKET_POLL_MS } from './market-model'
+import { correlation, etfs, marketState, pulse, regimeEvents, sectors, unavailableState } from './market-fixtures'
+import { MARKET_REFRESH_MS } from './market-model'
 import { MarketOverviewPanel } from './MarketOverviewPanel'
 import { RotationGraphPanel } from './RotationGraphPanel'
 import { SectorHeatmapPanel } from './SectorHeatmapPanel'
@@ -35,8 +35,8 @@ const click = (el: Element | null | undefined) =>
   })
 
 /** Mount a panel with its state held like the shell holds it (setState re-renders). */
-function mount<S>(Panel: ComponentType<PanelProps<S>>, api: FakeTerminalApi, initial: S, opts: { visible?: boolean; symbol?: string | null } = {}) {
-  const link: PanelLink = { color: 'red', symbol: opts.symbol ?? null, setSymbol }
+function mount<S>(Panel: ComponentType<PanelProps<S>>, api: FakeTerminalApi, initial: S, opts: { visible?: boolean; symbol?: string | null; color?: PanelLink['color'] } = {}) {
+  const link: PanelLink = { color: opts.color ?? 'red', symbol: opts.symbol ?? null, setSymbol }
   function Harness() {
     const [state, setState] = useState(initial)
     return <Panel state={state} setState={setState} link={link} api={api} visible={opts.visible ?? true} />
@@ -45,8 +45,8 @@ function mount<S>(Panel: ComponentType<PanelProps<S>>, api: FakeTerminalApi, ini
 }
 
 describe('Market overview over a fake api (engine not yet wired) returning a fixed MarketState', () => {
-  it('shows the regime badge with confidence and since, the risk gauge and components, breadth, key levels and recent changes', async () => {
-    const api = new FakeTerminalApi().answer('market.state', marketState())
+  it('shows the regime badge with confidence and since, the risk gauge and components, breadth, key levels and the stored regime history', async () => {
+    const api = new FakeTerminalApi().answer('market.state', marketState()).answer('market.regimeEvents', regimeEvents())
     mount(MarketOverviewPanel, api, {})
     await advance()
     expect(q('market-overview')).not.toBeNull()
@@ -62,8 +62,16 @@ describe('Market overview over a fake api (engine not yet wired) returning a fix
     expect(q('breadth-200')!.textContent).toBe('73%')
     expect(all('key-level').map((r) => r.dataset.symbol)).toEqual(['SPY', 'QQQ', 'IWM'])
     expect(all('key-level')[0]!.textContent).toContain('580.25 · 562.00')
-    // Newest first.
-    expect(q('regime-changes')!.querySelector('li')!.textContent).toBe('2026-05-14Bear → Bull')
+    // The stored changes, newest first, with the new regime's confidence.
+    expect(api.callsOf('market.regimeEvents')).toEqual([{ limit: 6 }])
+    expect(q('regime-history')!.querySelector('h3')!.textContent).toBe('Regime history')
+    expect(all('regime-change').map((li) => li.textContent)).toEqual([
+      '2026-05-14Bear → Bull71%',
+      '2026-04-07Consolidation → Bear64%',
+      '2026-03-02Bull → Consolidation55%',
+      '2025-11-20— → Bull90%',
+    ])
+    expect(all('regime-change')[0]!.querySelector('.regime-bull')).not.toBeNull()
     expect(q('market-unavailable')).toBeNull()
     expect(q('market-asof')!.textContent).toBe('as of 2026-11-25')
   })
@@ -85,16 +93,36 @@ describe('Market overview over a fake api (engine not yet wired) returning a fix
     expect(q('risk-score')).toBeNull()
   })
 
-  it('refreshes every 30 s while visible, not while hidden, and shows a failed request', async () => {
-    const api = new FakeTerminalApi().answer('market.state', marketState())
+  it('says so when no regime change is stored, and shows a failed history request in its section only', async () => {
+    const api = new FakeTerminalApi().answer('market.state', marketState()).answer('market.regimeEvents', { events: [] })
     mount(MarketOverviewPanel, api, {})
     await advance()
-    await advance(MARKET_POLL_MS)
-    expect(api.callsOf('market.state')).toHaveLength(2)
+    expect(q('regime-history')!.textContent).toContain('No regime changes stored yet.')
     view!.unmount()
     view = null
+    mount(MarketOverviewPanel, new FakeTerminalApi().answer('market.state', marketState()), {})
+    await advance()
+    expect(q('regime-history')!.textContent).toContain('no fake handler for market.regimeEvents')
+    expect(q('regime-badge')).not.toBeNull()
+  })
+
+  it('refetches state and history when a pulse moves the version (intraday too), with one subscription, not while hidden, and shows a failed request', async () => {
+    const api = new FakeTerminalApi().answer('market.state', marketState()).answer('market.regimeEvents', regimeEvents())
+    mount(MarketOverviewPanel, api, {})
+    await advance()
+    expect(api.active('market')).toHaveLength(1)
+    api.push('market', pulse(1))
+    api.push('market', pulse(2, 'intraday'))
+    await advance(MARKET_REFRESH_MS)
+    expect(api.callsOf('market.state')).toHaveLength(2)
+    expect(api.callsOf('market.regimeEvents')).toHaveLength(2)
+    view!.unmount()
+    view = null
+    expect(api.active('market')).toHaveLength(0)
     mount(MarketOverviewPanel, api, {}, { visible: false })
-    await advance(3 * MARKET_POLL_MS)
+    api.push('market', pulse(3))
+    api.push('market', pulse(4))
+    await advance(3 * MARKET_REFRESH_MS)
     expect(api.callsOf('market.state')).toHaveLength(2)
     view!.unmount()
     view = null
@@ -142,10 +170,25 @@ describe('ETF matrix over a fake api (engine not yet wired) returning fixed snap
     expect(all('etf-row').map((r) => r.dataset.symbol)).toEqual(['QQQ', 'SPY', 'XLE', 'XLK', 'XLU'])
   })
 
-  it('clicking a row sets the linked symbol', async () => {
+  it('refetches on an intraday pulse: the Today column follows the 1-minute bars', async () => {
+    let live = false
+    const api = new FakeTerminalApi().handle('market.etfs', () => ({ ok: true, value: etfs(live) }))
+    mount(EtfMatrixPanel, api, defaultEtfMatrixState)
+    await advance()
+    expect(q('etf-col-intraday')).toBeNull()
+    api.push('market', pulse(1))
+    live = true
+    api.push('market', pulse(2, 'intraday'))
+    await advance(MARKET_REFRESH_MS)
+    expect(api.callsOf('market.etfs')).toHaveLength(2)
+    expect(q('etf-col-intraday')).not.toBeNull()
+  })
+
+  it('clicking a row sets the linked symbol, as the hint line says', async () => {
     const api = new FakeTerminalApi().answer('market.etfs', etfs())
     mount(EtfMatrixPanel, api, defaultEtfMatrixState, { symbol: 'QQQ' })
     await advance()
+    expect(q('drill-hint')!.textContent).toBe('Click an ETF to chart it; a sector fund also filters linked boards to its sector')
     expect(all('etf-row').find((r) => r.dataset.symbol === 'QQQ')!.className).toContain('selected')
     await click(all('etf-row').find((r) => r.dataset.symbol === 'XLE')!.querySelector('td'))
     expect(setSymbol).toHaveBeenCalledWith('XLE')
@@ -176,6 +219,60 @@ describe('Sector heatmap over a fake api (engine not yet wired) returning fixed 
     await click(all('sector-tile')[1])
     expect(setSymbol).toHaveBeenCalledWith('XLE')
   })
+
+  it('moves the colouring with the arrow keys on its switch', async () => {
+    const api = new FakeTerminalApi().answer('market.etfs', etfs())
+    mount(SectorHeatmapPanel, api, defaultSectorHeatmapState)
+    await advance()
+    const group = q('sector-by-rs')!.parentElement!
+    expect(group.getAttribute('role')).toBe('radiogroup')
+    expect(q('sector-by-rs')!.tabIndex).toBe(0)
+    expect(q('sector-by-1D')!.tabIndex).toBe(-1)
+    await act(() => {
+      q('sector-by-rs')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }))
+    })
+    expect(q('sector-by-1D')!.getAttribute('aria-checked')).toBe('true')
+    expect(document.activeElement).toBe(q('sector-by-1D'))
+    await act(() => {
+      q('sector-by-1D')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }))
+    })
+    await act(() => {
+      q('sector-by-rs')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }))
+    })
+    // Wraps round to the last.
+    expect(q('sector-by-1Y')!.getAttribute('aria-checked')).toBe('true')
+  })
+
+  it('drills down: a sector click sets the link symbol to its fund; the hint says what that does, and warns when unlinked', async () => {
+    const api = new FakeTerminalApi().answer('market.etfs', etfs())
+    mount(SectorHeatmapPanel, api, defaultSectorHeatmapState, { symbol: 'XLK' })
+    await advance()
+    expect(q('drill-hint')!.textContent).toBe('Click a sector to chart its fund and see its patterns in linked boards')
+    const xlk = all('sector-tile')[0]!
+    expect(xlk.className).toContain('selected')
+    expect(xlk.getAttribute('aria-pressed')).toBe('true')
+    expect(xlk.title).toContain('filter linked boards to Technology')
+    await click(xlk)
+    expect(setSymbol).toHaveBeenLastCalledWith('XLK')
+    view!.unmount()
+    view = null
+    mount(SectorHeatmapPanel, api, defaultSectorHeatmapState, { color: 'none' })
+    await advance()
+    expect(q('drill-hint')!.textContent).toContain('not linked')
+  })
+
+  it('refetches on daily and sector-table pulses, not on intraday ones', async () => {
+    const api = new FakeTerminalApi().answer('market.etfs', etfs())
+    mount(SectorHeatmapPanel, api, defaultSectorHeatmapState)
+    await advance()
+    api.push('market', pulse(1))
+    api.push('market', pulse(2, 'intraday'))
+    await advance(MARKET_REFRESH_MS)
+    expect(api.callsOf('market.etfs')).toHaveLength(1)
+    api.push('market', pulse(3, 'sectors'))
+    await advance(MARKET_REFRESH_MS)
+    expect(api.callsOf('market.etfs')).toHaveLength(2)
+  })
 })
 
 describe('Rotation graph over a fake api (engine not yet wired) returning fixed rotations', () => {
@@ -202,15 +299,35 @@ describe('Rotation graph over a fake api (engine not yet wired) returning fixed 
     expect(q('rrg-readout')!.textContent).toContain('RS-Ratio 95.00')
     await click(pts[3]!.querySelector('circle'))
     expect(setSymbol).toHaveBeenCalledWith('XLV')
+    expect(q('drill-hint')!.textContent).toBe('Click a sector to chart its fund and see its patterns in linked boards')
+    // Keyboard: a focused sector is selected with Enter.
+    await act(() => {
+      pts[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
+    })
+    expect(setSymbol).toHaveBeenLastCalledWith('XLF')
   })
 
   it('asks for a longer tail when switched', async () => {
     const api = new FakeTerminalApi().answer('market.sectors', sectors())
     mount(RotationGraphPanel, api, defaultRotationGraphState)
     await advance()
-    await click([...view!.container.querySelectorAll('button')].find((b) => b.textContent === '12w'))
+    await click(q('rrg-tail-12'))
     await advance()
     expect(api.callsOf('market.sectors')).toEqual([{ tailWeeks: 8 }, { tailWeeks: 12 }])
+    expect(q('rrg-tail-12')!.getAttribute('aria-checked')).toBe('true')
+  })
+
+  it('refetches on daily pulses only', async () => {
+    const api = new FakeTerminalApi().answer('market.sectors', sectors())
+    mount(RotationGraphPanel, api, defaultRotationGraphState)
+    await advance()
+    api.push('market', pulse(1))
+    for (let v = 2; v < 6; v++) api.push('market', pulse(v, 'intraday'))
+    await advance(3 * MARKET_REFRESH_MS)
+    expect(api.callsOf('market.sectors')).toHaveLength(1)
+    api.push('market', pulse(6, 'daily', '2026-11-26'))
+    await advance(MARKET_REFRESH_MS)
+    expect(api.callsOf('market.sectors')).toHaveLength(2)
   })
 })
 
@@ -230,5 +347,17 @@ describe('Correlation matrix over a fake api (engine not yet wired) returning fi
     await advance()
     expect(api.callsOf('market.correlation')).toEqual([{ window: 60 }, { window: 20 }])
     expect(all('corr-cell')[1]!.textContent).toBe('0.81')
+    expect(q('corr-window-20')!.getAttribute('aria-checked')).toBe('true')
+    expect(q('corr-window-60')!.getAttribute('aria-checked')).toBe('false')
+  })
+
+  it('ignores intraday pulses', async () => {
+    const api = new FakeTerminalApi().answer('market.correlation', correlation(60))
+    mount(CorrelationMatrixPanel, api, defaultCorrelationMatrixState)
+    await advance()
+    api.push('market', pulse(1))
+    api.push('market', pulse(2, 'intraday'))
+    await advance(3 * MARKET_REFRESH_MS)
+    expect(api.callsOf('market.correlation')).toHaveLength(1)
   })
 })

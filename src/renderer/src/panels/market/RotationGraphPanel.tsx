@@ -1,9 +1,12 @@
 import { useState } from 'react'
 import type { RotationQuadrant, SectorRotation } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
-import { formatFixed, MARKET_POLL_MS, quadrantOf, rrgPosition, rrgScale } from './market-model'
+import { DrillHint } from './DrillHint'
+import { formatFixed, quadrantOf, rrgPosition, rrgScale } from './market-model'
 import { QueryLine } from './QueryLine'
-import { useMarketQuery } from './use-market-query'
+import { SECTOR_DRILL_HINT } from './SectorHeatmapPanel'
+import { SegmentedSwitch } from './SegmentedSwitch'
+import { DAILY_PULSE_CAUSES, useMarketQuery, useMarketRefresh } from './use-market-query'
 import './market.css'
 
 export interface RotationGraphState {
@@ -11,6 +14,7 @@ export interface RotationGraphState {
 }
 
 export const TAIL_OPTIONS = [4, 8, 12] as const
+const TAIL_SEGMENTS = TAIL_OPTIONS.map((n) => ({ value: n, label: `${n}w`, title: `Tails of the last ${n} weeks` }))
 
 const W = 400
 const H = 400
@@ -49,33 +53,29 @@ const QUADRANTS: { q: RotationQuadrant; x: number; y: number; anchor: 'start' | 
   { q: 'Weakening', x: W / 2, y: H / 2, anchor: 'end', ty: H - 6 },
 ]
 
-export function RotationGraphPanel({ api, visible, state, setState, link, pollMs = MARKET_POLL_MS }: PanelProps<RotationGraphState> & { pollMs?: number }) {
-  const q = useMarketQuery(api, 'market.sectors', { tailWeeks: state.tailWeeks }, visible, pollMs)
+export function RotationGraphPanel({ api, visible, state, setState, link }: PanelProps<RotationGraphState>) {
+  // Weekly relative strength from daily bars: intraday pulses change nothing here.
+  const refresh = useMarketRefresh(api, visible, DAILY_PULSE_CAUSES)
+  const q = useMarketQuery(api, 'market.sectors', { tailWeeks: state.tailWeeks }, visible, refresh)
   const [hover, setHover] = useState<string | null>(null)
   const points = rrgPoints(q.value?.sectors ?? [])
   const hovered = points.find((p) => p.symbol === hover) ?? points.find((p) => p.symbol === link.symbol) ?? null
   return (
     <div className="market-panel rotation-graph" data-testid="rotation-graph">
       <QueryLine query={q} asOf={q.value?.asOf ?? null}>
-        <div className="market-switch" role="radiogroup" aria-label="Tail length">
-          <span className="dim">Tail</span>
-          {TAIL_OPTIONS.map((n) => (
-            <button key={n} type="button" role="radio" aria-checked={state.tailWeeks === n} className={state.tailWeeks === n ? 'active' : ''} onClick={() => setState({ ...state, tailWeeks: n })}>
-              {n}w
-            </button>
-          ))}
-        </div>
+        <SegmentedSwitch label="Tail length" caption="Tail" segments={TAIL_SEGMENTS} value={state.tailWeeks} onChange={(tailWeeks) => setState({ ...state, tailWeeks })} testIdPrefix="rrg-tail" />
       </QueryLine>
+      {points.length > 0 && <DrillHint link={link} text={SECTOR_DRILL_HINT} />}
       <div className="rrg-readout num" data-testid="rrg-readout">
         {hovered ? (
           <>
             <strong>{hovered.symbol}</strong> {hovered.sector} · RS-Ratio {formatFixed(hovered.rsRatio)} · RS-Momentum {formatFixed(hovered.rsMomentum)} · <span className={`quad-text quad-${hovered.quadrant.toLowerCase()}`}>{hovered.quadrant}</span>
           </>
         ) : (
-          <span className="dim">{q.value && points.length === 0 ? 'No sector rotation data.' : 'Hover a sector for its values; click to select it.'}</span>
+          <span className="dim">{q.value && points.length === 0 ? 'No sector rotation data.' : 'Hover a sector for its values.'}</span>
         )}
       </div>
-      <svg className="rrg-svg" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="xMidYMid meet" role="img" aria-label="Relative rotation graph">
+      <svg className="rrg-svg" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="xMidYMid meet" role="group" aria-label="Relative rotation graph">
         {QUADRANTS.map((d) => (
           <g key={d.q} className={`rrg-quadrant quad-${d.q.toLowerCase()}`}>
             <rect x={d.x} y={d.y} width={W / 2} height={H / 2} />
@@ -99,12 +99,25 @@ export function RotationGraphPanel({ api, visible, state, setState, link, pollMs
             data-testid="rrg-point"
             data-symbol={p.symbol}
             data-quadrant={p.quadrant}
+            role="button"
+            tabIndex={0}
+            aria-label={`${p.symbol} ${p.sector}, ${p.quadrant}`}
+            aria-pressed={link.symbol === p.symbol}
             onClick={() => link.setSymbol(p.symbol)}
+            onKeyDown={(ev) => {
+              if (ev.key !== 'Enter' && ev.key !== ' ') return
+              ev.preventDefault()
+              link.setSymbol(p.symbol)
+            }}
+            onFocus={() => setHover(p.symbol)}
+            onBlur={() => setHover((h) => (h === p.symbol ? null : h))}
             onMouseEnter={() => setHover(p.symbol)}
             onMouseLeave={() => setHover((h) => (h === p.symbol ? null : h))}
           >
             <title>{`${p.symbol} ${p.sector}: RS-Ratio ${formatFixed(p.rsRatio)}, RS-Momentum ${formatFixed(p.rsMomentum)} (${p.quadrant})`}</title>
             <polyline className="rrg-tail" points={p.tail} />
+            {/* A wider, invisible target than the dot: easier to hit. */}
+            <circle className="rrg-hit" cx={p.x} cy={p.y} r={11} />
             <circle className="rrg-dot" cx={p.x} cy={p.y} r={4.5} />
             <text className="rrg-label" x={p.x + 7} y={p.y - 6}>
               {p.symbol}

@@ -1,8 +1,10 @@
 import { MARKET_PERIODS, type EtfSnapshot, type MarketPeriod } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
-import { formatFixed, formatReturn, heatClassOf, MARKET_POLL_MS, RETURN_SCALE, RS_SCALE } from './market-model'
+import { DrillHint } from './DrillHint'
+import { formatFixed, formatReturn, heatClassOf, RETURN_SCALE, RS_SCALE } from './market-model'
 import { QueryLine } from './QueryLine'
-import { useMarketQuery } from './use-market-query'
+import { SegmentedSwitch, type Segment } from './SegmentedSwitch'
+import { DAILY_PULSE_CAUSES, useMarketQuery, useMarketRefresh } from './use-market-query'
 import './market.css'
 
 /** Colour tiles by relative strength against SPY, or by one period's return. */
@@ -38,30 +40,24 @@ export function sectorTiles(etfs: readonly EtfSnapshot[], colorBy: SectorColorBy
     .sort((a, b) => (a.value === null ? (b.value === null ? 0 : 1) : b.value === null ? -1 : b.value - a.value) || a.symbol.localeCompare(b.symbol))
 }
 
-export function SectorHeatmapPanel({ api, visible, state, setState, link, pollMs = MARKET_POLL_MS }: PanelProps<SectorHeatmapState> & { pollMs?: number }) {
-  const q = useMarketQuery(api, 'market.etfs', {}, visible, pollMs)
+const COLOR_SEGMENTS: readonly Segment<SectorColorBy>[] = [
+  { value: 'rs', label: 'RS', title: 'Relative strength against SPY (~3 months, 1 = in line)' },
+  ...MARKET_PERIODS.map((p) => ({ value: p, label: p, title: `${p} return` })),
+]
+
+export const SECTOR_DRILL_HINT = 'Click a sector to chart its fund and see its patterns in linked boards'
+
+export function SectorHeatmapPanel({ api, visible, state, setState, link }: PanelProps<SectorHeatmapState>) {
+  // Tiles show daily figures only: intraday pulses change nothing here.
+  const refresh = useMarketRefresh(api, visible, DAILY_PULSE_CAUSES)
+  const q = useMarketQuery(api, 'market.etfs', {}, visible, refresh)
   const tiles = sectorTiles(q.value?.etfs ?? [], state.colorBy)
-  const options: SectorColorBy[] = ['rs', ...MARKET_PERIODS]
   return (
     <div className="market-panel sector-heatmap" data-testid="sector-heatmap">
       <QueryLine query={q} asOf={q.value?.asOf ?? null}>
-        <div className="market-switch" role="radiogroup" aria-label="Colour by">
-          {options.map((o) => (
-            <button
-              key={o}
-              type="button"
-              role="radio"
-              aria-checked={state.colorBy === o}
-              className={state.colorBy === o ? 'active' : ''}
-              data-testid={`sector-by-${o}`}
-              onClick={() => setState({ ...state, colorBy: o })}
-              title={o === 'rs' ? 'Relative strength against SPY (~3 months, 1 = in line)' : `${o} return`}
-            >
-              {o === 'rs' ? 'RS' : o}
-            </button>
-          ))}
-        </div>
+        <SegmentedSwitch label="Colour by" segments={COLOR_SEGMENTS} value={state.colorBy} onChange={(colorBy) => setState({ ...state, colorBy })} testIdPrefix="sector-by" />
       </QueryLine>
+      {tiles.length > 0 && <DrillHint link={link} text={SECTOR_DRILL_HINT} />}
       {q.value && tiles.length === 0 && <div className="dim market-empty">No sector funds in the data.</div>}
       <div className="sector-tiles">
         {tiles.map((t) => (
@@ -71,8 +67,9 @@ export function SectorHeatmapPanel({ api, visible, state, setState, link, pollMs
             className={`sector-tile heat ${t.heat} ${link.symbol === t.symbol ? 'selected' : ''}`}
             data-testid="sector-tile"
             data-symbol={t.symbol}
+            aria-pressed={link.symbol === t.symbol}
             onClick={() => link.setSymbol(t.symbol)}
-            title={`${t.sector} (${t.symbol}): ${t.label}`}
+            title={`${t.sector} (${t.symbol}): ${t.label}. Click to chart ${t.symbol} and filter linked boards to ${t.sector}.`}
           >
             <span className="sector-name">{t.sector}</span>
             <span className="sector-symbol">{t.symbol}</span>

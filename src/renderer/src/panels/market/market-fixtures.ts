@@ -1,6 +1,6 @@
 /** Fixed market data for the market panel tests (the engine side is faked: see FakeTerminalApi). Not used by the app. */
 import type { RequestResult } from '../../../../shared/contract'
-import type { EtfSnapshot, MarketPeriod, MarketState, SectorRotation } from '../../../../shared/domain'
+import { epochMs, type EtfSnapshot, type MarketPeriod, type MarketPulse, type MarketPulseCause, type MarketState, type SectorRotation } from '../../../../shared/domain'
 
 const R = (d1: number | null, d5: number | null, m1: number | null, m3: number | null, ytd: number | null, y1: number | null): Record<MarketPeriod, number | null> => ({
   '1D': d1,
@@ -119,4 +119,22 @@ export function correlation(window: 20 | 60): RequestResult<'market.correlation'
       [-0.4, null, 1],
     ],
   }
+}
+
+/** Stored regime changes, newest first (as market.regimeEvents answers). */
+export function regimeEvents(): RequestResult<'market.regimeEvents'> {
+  const at = epochMs(Date.UTC(2026, 4, 14, 21))
+  return {
+    events: [
+      { date: '2026-05-14', from: 'Bear', to: 'Bull', confidence: 0.71, recordedAt: at },
+      { date: '2026-04-07', from: 'Consolidation', to: 'Bear', confidence: 0.64, recordedAt: at },
+      { date: '2026-03-02', from: 'Bull', to: 'Consolidation', confidence: 0.55, recordedAt: at },
+      { date: '2025-11-20', from: null, to: 'Bull', confidence: 0.9, recordedAt: at },
+    ],
+  }
+}
+
+/** A `market` push. */
+export function pulse(version: number, cause: MarketPulseCause = 'daily', asOf = '2026-11-25'): MarketPulse {
+  return { version, asOf, regime: 'Bull', risk: 0.42, causes: [cause], at: epochMs(Date.UTC(2026, 10, 25, 15) + version * 1000) }
 }

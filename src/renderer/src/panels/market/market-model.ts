@@ -4,8 +4,10 @@
  */
 import { MARKET_PERIODS, type EtfSnapshot, type MarketPeriod, type MarketRegime, type RotationQuadrant } from '../../../../shared/domain'
 
-/** Market data is daily: a refresh every 30 s while on screen is plenty (and cheap). */
-export const MARKET_POLL_MS = 30_000
+/** Panels refetch on the engine's `market` pulses, coalesced to at most one refetch in this long. */
+export const MARKET_REFRESH_MS = 1_000
+/** A failed request is asked again after this long while the panel is on screen. */
+export const MARKET_RETRY_MS = 30_000
 
 // ---------------------------------------------------------------- colour scale
 

@@ -3,7 +3,7 @@
  * and the sector select (XLK -> Technology) and symbol -> fund, so a board
  * drilled into a sector keeps it while the link group moves to one of that
  * sector's stocks. Fetched once per api for all boards, and again when the
- * trader edits the table (a `market` push with cause `sectors`).
+ * trader edits the table (a `market` push whose causes hold `sectors`).
  */
 import { useCallback, useSyncExternalStore } from 'react'
 import type { TerminalApi } from '../../../../shared/contract'
@@ -66,7 +66,7 @@ function subscribe(api: TerminalApi, notify: () => void): () => void {
     load(api, entry)
     try {
       entry.stopPush = api.subscribe('market', {}, (pulse) => {
-        if (pulse.cause === 'sectors') load(api, entry)
+        if (pulse.causes.includes('sectors')) load(api, entry)
       })
     } catch {
       entry.stopPush = null

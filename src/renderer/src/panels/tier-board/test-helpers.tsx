@@ -10,7 +10,7 @@
 import { act, useState } from 'react'
 import { vi } from 'vitest'
 import type { PatternQuery, PatternQueryResult, RequestResult, Result, TerminalApi } from '../../../../shared/contract'
-import type { MarketPulse, PatternEvent } from '../../../../shared/domain'
+import type { MarketPulse, MarketPulseCause, PatternEvent } from '../../../../shared/domain'
 import type { PanelLink } from '../../app/panel-types'
 import { TerminalStoreContext, type TerminalStore } from '../../state/terminal-store'
 import { render, type Rendered } from '../../test-support/render'
@@ -80,9 +80,9 @@ export class ScriptedApi implements TerminalApi {
     return this.marketListeners.size
   }
 
-  async pushMarket(cause: MarketPulse['cause']): Promise<void> {
+  async pushMarket(cause: MarketPulseCause): Promise<void> {
     await act(async () => {
-      for (const l of this.marketListeners) l({ version: 1, asOf: null, regime: null, risk: null, cause, at: 0 as MarketPulse['at'] })
+      for (const l of this.marketListeners) l({ version: 1, asOf: null, regime: null, risk: null, causes: [cause], at: 0 as MarketPulse['at'] })
       await Promise.resolve()
     })
   }
