@@ -291,6 +291,8 @@ export interface MarketState {
   /** False when the bar store has no daily bars for SPY; `reason` says what to do. */
   available: boolean
   reason: string | null
+  /** True when the bars are the built-in demo market's (synthetic: demo mode with no imported bars). */
+  demo: boolean
   asOf: string | null
   regime: { label: MarketRegime; confidence: number; since: string } | null
   risk: { score: number; components: { name: string; value: number | null }[] } | null

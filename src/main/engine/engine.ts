@@ -45,6 +45,7 @@ import { DAILY_DEDUPE_WINDOW_MS } from './ingest/dedupe'
 import { MarketService } from './market/market-service'
 import { resolveSector } from './market/sectors'
 import { SectorTable } from './market/sector-table'
+import { DemoMarketSource } from './market/demo-market-source'
 import { patternDirection } from '../../shared/pattern-catalogue'
 import type { MarketRegime } from '../../shared/domain'
 
@@ -63,6 +64,8 @@ export interface FeedSink {
   redisState(state: 'connecting' | 'ready' | 'reconnecting' | 'closed', at: EpochMs, detail: string | null): void
   heartbeat(valueSeconds: number | null): void
   log(level: 'info' | 'warn' | 'error', msg: string): void
+  /** The engine's price for a symbol where it has one (the demo market's funds): a simulated feed starts there. */
+  referencePrice?(symbol: string): number | null
 }
 
 export interface EngineDeps {
@@ -109,6 +112,8 @@ export class Engine {
   private readonly market: MarketService
   /** Symbol -> sector fund: the bundled table with the trader's edits. */
   private readonly sectorTable: SectorTable
+  /** Demo mode without imported daily bars: a generated ETF market in memory (never in the data folder). */
+  private readonly demoMarket: DemoMarketSource | null
   private pushedMarketVersion = 0
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
@@ -158,11 +163,15 @@ export class Engine {
     }
     this.store = new PatternStore(db)
     this.layouts = new LayoutStore(db)
-    this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.lastPrice.get(symbol) ?? null)
     const barStore = new BarStore(db)
     this.storeBars = new StoreBars(barStore)
+    this.demoMarket = !config.redis && !barStore.hasDaily('SPY') ? new DemoMarketSource(this.now()) : null
+    // Synthetic intraday paths start at the demo market's price for its funds, else at the events' last price.
+    this.bars = config.redis ? NO_BARS : new DemoBars((symbol) => this.demoMarket?.price(symbol) ?? this.lastPrice.get(symbol) ?? null)
     this.sectorTable = new SectorTable(db, this.now)
-    this.market = new MarketService(barStore, db, {
+    const marketStore = this.demoMarket?.store ?? barStore
+    this.market = new MarketService(marketStore, marketStore.db, {
+      demo: this.demoMarket !== null,
       now: this.now,
       sectorTable: this.sectorTable,
       onRegimeChange: (changes) => {
@@ -220,6 +229,7 @@ export class Engine {
       redisState: (s, at, detail) => this.onRedisState(s, at, detail),
       heartbeat: (v) => this.health.heartbeat(v),
       log: (level, msg) => this.log(level, msg),
+      referencePrice: (symbol) => this.demoMarket?.price(symbol) ?? null,
     })
     this.timers.push(setInterval(() => this.tick(), HEALTH_PUSH_MS))
     this.timers.push(setInterval(() => this.tiers.sweep(this.now()), SWEEP_MS))
@@ -448,9 +458,11 @@ export class Engine {
     return { regime, patterns: out.slice(0, q.limit) }
   }
 
-  /** The store when it holds bars for the symbol and timeframe, else demo (demo mode) or none. */
+  /** The store when it holds bars for the symbol and timeframe, else the demo market's funds, else demo (demo mode) or none. */
   private barSourceFor(symbol: string, timeframe: BarTimeframe): BarSource {
-    return this.storeBars.has(symbol, timeframe) ? this.storeBars : this.bars
+    if (this.storeBars.has(symbol, timeframe)) return this.storeBars
+    if (this.demoMarket?.bars.has(symbol, timeframe)) return this.demoMarket.bars
+    return this.bars
   }
 
   queryPatterns(q: PatternQueryParsed): PatternQueryResult {
@@ -528,6 +540,10 @@ export class Engine {
   /** Recompute the market state when its bars changed, and tell subscribers (at most once a tick). */
   private refreshMarket(): void {
     try {
+      if (this.demoMarket) {
+        const minutes = this.demoMarket.poll(this.now())
+        if (minutes.length > 0) this.market.onMinuteBars(minutes)
+      }
       this.market.refresh()
     } catch (e) {
       this.log('error', `market state failed: ${(e as Error).message}`)
@@ -606,6 +622,7 @@ export class Engine {
     await this.checkpointer?.stop()
     this.store.setMeta(LAST_ALIVE_KEY, String(this.now()))
     this.store.close()
+    this.demoMarket?.close()
     this.dataLock?.release()
   }
 }

@@ -19,7 +19,10 @@ export class DemoFeed implements FeedSource {
 
   start(sink: FeedSink): void {
     const t0 = this.now()
-    const sim = new TickStockSimulator({ rate: this.opts.rate, symbols: this.opts.symbols, seed: this.opts.seed, quirks: parseQuirks('all') }, t0)
+    const sim = new TickStockSimulator(
+      { rate: this.opts.rate, symbols: this.opts.symbols, seed: this.opts.seed, quirks: parseQuirks('all'), ...(sink.referencePrice ? { referencePrice: (s: string) => sink.referencePrice!(s) } : {}) },
+      t0,
+    )
     this.sim = sim
     const deliver = (msgs: { channel: string; message: string }[]): void => {
       if (msgs.length === 0) return

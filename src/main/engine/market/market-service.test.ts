@@ -258,16 +258,17 @@ describe('Engine market requests', () => {
     for (const e of engines.splice(0)) await e.dispose()
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
-  const makeEngine = (dataDir: string | null): { engine: Engine; feed: ManualFeed } => {
+  const makeEngine = (dataDir: string | null, live = false): { engine: Engine; feed: ManualFeed } => {
     const feed = new ManualFeed()
-    const engine = new Engine({ config: engineConfigSchema.parse({ dataDir }), source: feed, post: () => {} })
+    // `live`: configured for Redis (the manual feed stands in for it), so there is no demo market.
+    const engine = new Engine({ config: engineConfigSchema.parse({ dataDir, ...(live ? { redis: { url: 'redis://127.0.0.1:1' } } : {}) }), source: feed, post: () => {} })
     engine.start()
     engines.push(engine)
     return { engine, feed }
   }
 
-  it('answers unavailable without bars, and refuses an unknown sector naming it', () => {
-    const { engine } = makeEngine(null)
+  it('live without imported bars: answers unavailable, and refuses an unknown sector naming it', () => {
+    const { engine } = makeEngine(null, true)
     expect(ok<MarketState>(engine.handle('market.state', {}))).toMatchObject({ available: false, reason: NO_SPY_REASON })
     expect(ok<{ regime: null; patterns: PatternEvent[] }>(engine.handle('market.patterns', { alignedOnly: true }))).toEqual({ regime: null, patterns: [] })
     const bad = engine.handle('market.patterns', { sector: 'Gold' })

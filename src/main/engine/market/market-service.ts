@@ -67,6 +67,8 @@ export interface MarketServiceOptions {
   now?: () => number
   /** The symbol -> sector table for stamps (bundled + the trader's edits); the bundled table when absent. */
   sectorTable?: SectorTable
+  /** The bars are the built-in demo market's (synthetic), said so in the state. */
+  demo?: boolean
   /** Told about regime changes not seen before (after a recompute). */
   onRegimeChange?: (changes: readonly ComputedRegimeChange[]) => void
 }
@@ -103,6 +105,7 @@ export class MarketService {
   private computed: Computed | null = null
   private checkedAt = -Infinity
   private readonly sectorTable: SectorTable | null
+  private readonly demo: boolean
   private readonly regimeEvents: RegimeEventStore
   private readonly onRegimeChange: ((changes: readonly ComputedRegimeChange[]) => void) | null
   /** The last 1-minute close per universe symbol (bar start, close), from the feed or read once from the store. */
@@ -121,6 +124,7 @@ export class MarketService {
     this.universe = opts.universe ?? MARKET_UNIVERSE
     this.now = opts.now ?? Date.now
     this.sectorTable = opts.sectorTable ?? null
+    this.demo = opts.demo ?? false
     this.onRegimeChange = opts.onRegimeChange ?? null
     this.regimeEvents = new RegimeEventStore(db)
     const marks = this.universe.map(() => '?').join(',')
@@ -329,7 +333,7 @@ export class MarketService {
   state(): MarketState {
     const c = this.current()
     const s = c.state
-    if (!s) return { available: false, reason: NO_SPY_REASON, asOf: null, regime: null, risk: null, breadth: null, keyLevels: [], regimeChanges: [] }
+    if (!s) return { available: false, reason: NO_SPY_REASON, demo: this.demo, asOf: null, regime: null, risk: null, breadth: null, keyLevels: [], regimeChanges: [] }
     const { aligned } = s
     const t = aligned.dates.length - 1
     const day = s.regime.days[t]
@@ -346,6 +350,7 @@ export class MarketService {
     }
     return {
       available: true,
+      demo: this.demo,
       reason: null,
       asOf: aligned.dates[t] ?? null,
       regime: day ? { label: day.regime, confidence: day.confidence, since: day.since } : null,

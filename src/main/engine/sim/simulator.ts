@@ -41,6 +41,8 @@ export interface SimOptions {
   symbols: number
   quirks: Set<Quirk>
   seed: number
+  /** A symbol's starting price when the caller knows it (the demo market's funds), else the universe's reference price. */
+  referencePrice?: (symbol: string) => number | null
 }
 
 export interface WireMessage {
@@ -255,6 +257,12 @@ export class TickStockSimulator {
     const u = buildUniverse(opts.symbols, opts.seed)
     this.symbols = u.symbols
     this.symbolsJson = u.symbols.map((s) => JSON.stringify(s))
+    if (opts.referencePrice) {
+      for (let i = 0; i < u.symbols.length; i++) {
+        const p = opts.referencePrice(u.symbols[i] as string)
+        if (p !== null && p > 0) u.prices[i] = p
+      }
+    }
     this.opens = u.prices
     this.prices = Float64Array.from(u.prices)
     this.lastDet = new Float64Array(u.symbols.length * NPAT).fill(-1)

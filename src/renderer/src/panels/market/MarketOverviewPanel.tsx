@@ -49,6 +49,11 @@ function Overview({ m, history }: { m: MarketState; history: MarketQuery<{ event
             <span className="dim" data-testid="regime-since">
               since {m.regime.since}
             </span>
+            {m.demo && (
+              <span className="market-demo-chip" data-testid="market-demo" title="Demo mode with no imported bars: a generated ETF market (import real bars with `npm run tickstock -- import bars DIR`)">
+                demo data
+              </span>
+            )}
           </div>
         ) : (
           <div className="dim">—</div>

@@ -31,6 +31,7 @@ export function marketState(over: Partial<MarketState> = {}): MarketState {
   return {
     available: true,
     reason: null,
+    demo: false,
     asOf: '2026-11-25',
     regime: { label: 'Bull', confidence: 0.82, since: '2026-05-14' },
     risk: {
@@ -59,6 +60,7 @@ export function marketState(over: Partial<MarketState> = {}): MarketState {
 export const unavailableState: MarketState = {
   available: false,
   reason: 'No daily bars for SPY: import ../shared/data/etf-daily into the bar store.',
+  demo: false,
   asOf: null,
   regime: null,
   risk: null,
