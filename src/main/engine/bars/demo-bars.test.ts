@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BAR_TIMEFRAME_MS } from '../../../shared/domain'
+import { toEt } from '../../../shared/exchange-time'
 import { DemoBars } from './demo-bars'
 
 const NOW = Date.parse('2026-03-10T15:42:17Z')
@@ -47,5 +48,55 @@ describe('demo bars', () => {
   it('the forming bar agrees with the last bar of the series', () => {
     const src = new DemoBars(() => 200)
     expect(src.current('MSFT', '5m', NOW)).toEqual(src.bars('MSFT', '5m', 3, NOW).at(-1))
+  })
+})
+
+describe('demo weekly bars', () => {
+  /** Day of the week (1 = Monday) and wall-clock time in New York. */
+  const nyParts = (t: number): string => {
+    const p = toEt(t)
+    return `${new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay()} ${p.hour}:${p.minute}`
+  }
+
+  it('start on Monday 00:00 New York time, across DST changes', () => {
+    // 2026-03-08 (spring) and 2025-11-02 (fall) are in these 30 weeks.
+    const weeks = new DemoBars(() => 300).bars('SPY', '1W', 30, NOW)
+    expect(weeks).toHaveLength(30)
+    for (const w of weeks) expect(nyParts(w.time)).toBe('1 0:0')
+    expect(new Date(weeks.at(-1)!.time).toISOString()).toBe('2026-03-09T04:00:00.000Z') // EDT
+    expect(new Date(weeks.at(-2)!.time).toISOString()).toBe('2026-03-02T05:00:00.000Z') // EST
+  })
+
+  it('agree with the daily bars: open of the first day, close of the last, high and low bracket the days', () => {
+    const src = new DemoBars(() => 300)
+    const weeks = src.bars('SPY', '1W', 8, NOW)
+    const days = src.bars('SPY', '1D', 8 * 7, NOW)
+    for (const [i, w] of weeks.entries()) {
+      const end = weeks[i + 1]?.time ?? Infinity
+      const mine = days.filter((d) => d.time >= w.time && d.time < end)
+      expect(mine.length).toBe(i === weeks.length - 1 ? 2 : 7) // NOW is a Tuesday
+      expect(w.open).toBe(mine[0]!.open)
+      expect(w.close).toBe(mine.at(-1)!.close)
+      expect(w.high).toBe(Math.max(...mine.map((d) => d.high)))
+      expect(w.low).toBe(Math.min(...mine.map((d) => d.low)))
+      expect(w.volume).toBe(mine.reduce((sum, d) => sum + d.volume, 0))
+    }
+  })
+
+  it('page back without gap or overlap', () => {
+    const src = new DemoBars(() => 300)
+    const recent = src.bars('SPY', '1W', 10, NOW)
+    const older = src.bars('SPY', '1W', 10, NOW, recent[0]!.time)
+    expect([...older, ...recent]).toEqual(src.bars('SPY', '1W', 20, NOW))
+    // `before` inside a week: that week is the last of the page.
+    expect(src.bars('SPY', '1W', 2, NOW, recent[4]!.time + 3 * 86_400_000)).toEqual(recent.slice(3, 5))
+  })
+
+  it('the forming week runs to now and is current()', () => {
+    const src = new DemoBars(() => 300)
+    const week = src.current('SPY', '1W', NOW)
+    expect(week).toEqual(src.bars('SPY', '1W', 3, NOW).at(-1))
+    expect(week.time).toBe(Date.parse('2026-03-09T04:00:00Z'))
+    expect(week.close).toBe(src.current('SPY', '1D', NOW).close)
   })
 })

@@ -4,10 +4,13 @@
  * each other without storing anything, and a chart reloads identically. The
  * path is scaled so that it passes through the first price the demo feed
  * reported for the symbol, which keeps pattern levels near the candles.
+ * Demo days run every calendar day; a week (Monday 00:00 New York to the
+ * next Monday) is the aggregate of its days, so '1W' and '1D' agree.
  */
 import { BAR_TIMEFRAME_MS, epochMs, type Bar, type BarTimeframe } from '../../../shared/domain'
 import { etOffsetMs } from '../../../shared/exchange-time'
 import type { BarSource } from './bar-source'
+import { nyWeekStart } from './ny-calendar'
 
 const MINUTE = 60_000
 const SAMPLES_PER_BAR = 6
@@ -63,8 +66,9 @@ export class DemoBars implements BarSource {
     return Math.round(scale * Math.exp(this.shape(seed, t)) * 100) / 100
   }
 
-  /** Start of the bar holding t; daily bars start at midnight New York time. */
+  /** Start of the bar holding t; daily bars start at midnight New York time, weekly ones at Monday's. */
   private barStart(tf: BarTimeframe, t: number): number {
+    if (tf === '1W') return nyWeekStart(t)
     if (tf !== '1D') return Math.floor(t / BAR_TIMEFRAME_MS[tf]) * BAR_TIMEFRAME_MS[tf]
     const localMidnight = Math.floor((t + etOffsetMs(t)) / 86_400_000) * 86_400_000
     // The offset in force at midnight, not at t: they differ on a DST-change day.
@@ -87,25 +91,50 @@ export class DemoBars implements BarSource {
     return { time: epochMs(start), open, high: Math.round((high + wick) * 100) / 100, low: Math.round((low - wick) * 100) / 100, close, volume }
   }
 
+  /** The bar starting at `start`, formed up to `now` (the forming bar ends at now). */
+  private barAt(seed: number, scale: number, tf: BarTimeframe, start: number, now: number): Bar {
+    if (tf === '1W') return this.week(seed, scale, start, now)
+    const end = start === this.barStart(tf, now) ? now : this.nextStart(tf, start)
+    return this.bar(seed, scale, tf, start, end)
+  }
+
+  /** The week's days so far, aggregated: open of the first, high max, low min, close of the last, volume summed. */
+  private week(seed: number, scale: number, start: number, now: number): Bar {
+    const end = this.nextStart('1W', start)
+    let week: Bar | null = null
+    for (let day = start; day < end && day <= now; day = this.nextStart('1D', day)) {
+      const d = this.barAt(seed, scale, '1D', day, now)
+      if (week === null) week = { ...d }
+      else {
+        if (d.high > week.high) week.high = d.high
+        if (d.low < week.low) week.low = d.low
+        week.close = d.close
+        week.volume += d.volume
+      }
+    }
+    return week!
+  }
+
   bars(symbol: string, tf: BarTimeframe, limit: number, now: number, before?: number): Bar[] {
     const { seed, scale } = this.anchor(symbol, now)
     const last = this.barStart(tf, Math.min(now, (before ?? now + 1) - 1))
     const out: Bar[] = []
     let start = last
     for (let i = 0; i < limit; i++) {
-      const end = start === this.barStart(tf, now) ? now : this.nextStart(tf, start)
-      out.push(this.bar(seed, scale, tf, start, end))
+      out.push(this.barAt(seed, scale, tf, start, now))
       start = this.barStart(tf, start - 1)
     }
     return out.reverse()
   }
 
   private nextStart(tf: BarTimeframe, start: number): number {
-    return tf === '1D' ? this.barStart(tf, start + 26 * 3_600_000) : start + BAR_TIMEFRAME_MS[tf]
+    if (tf === '1D') return this.barStart(tf, start + 26 * 3_600_000)
+    if (tf === '1W') return this.barStart(tf, start + 7 * 86_400_000 + 12 * 3_600_000)
+    return start + BAR_TIMEFRAME_MS[tf]
   }
 
   current(symbol: string, tf: BarTimeframe, now: number): Bar {
     const { seed, scale } = this.anchor(symbol, now)
-    return this.bar(seed, scale, tf, this.barStart(tf, now), now)
+    return this.barAt(seed, scale, tf, this.barStart(tf, now), now)
   }
 }

@@ -1,27 +1,19 @@
 /**
  * Chart bars from the bar store: '1m' and '1D' as stored, 5m/15m/1h
  * aggregated from the 1-minute bars (buckets aligned to the epoch, which is
- * to the hour in New York too). Daily bars start at New York midnight of
- * their session date, as the demo bars do.
+ * to the hour in New York too), '1W' aggregated from the daily bars. Daily
+ * bars start at New York midnight of their session date and weekly bars at
+ * New York midnight of their week's Monday, as the demo bars do.
  */
 import { BAR_TIMEFRAME_MS, epochMs, type Bar, type BarTimeframe } from '../../../shared/domain'
-import { etOffsetMs } from '../../../shared/exchange-time'
-import type { BarStore, MinuteBarRow } from '../store/bar-store'
+import type { BarStore, DailyBarRow, MinuteBarRow } from '../store/bar-store'
 import type { BarSource } from './bar-source'
+import { addDays, nyDate, nyMidnight, weekMonday } from './ny-calendar'
 
-const DAY_MS = 86_400_000
+export { nyDate, nyMidnight } from './ny-calendar'
 
-/** Epoch ms of 00:00 New York time on the date `YYYY-MM-DD`. */
-export function nyMidnight(date: string): number {
-  const localMidnight = Date.parse(`${date}T00:00:00Z`)
-  // The offset in force at that midnight (as in demo-bars.ts): it differs from noon's on a DST-change day.
-  return localMidnight - etOffsetMs(localMidnight - etOffsetMs(localMidnight))
-}
-
-/** The New York calendar date holding `ms`. */
-export function nyDate(ms: number): string {
-  return new Date(Math.floor((ms + etOffsetMs(ms)) / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
-}
+/** Days a week can hold (stored dates are trading days, but nothing forbids a weekend row). */
+const DAYS_PER_WEEK = 7
 
 /**
  * Aggregate ascending 1-minute bars into buckets of `bucketMs` (bucket start =
@@ -46,14 +38,39 @@ export function aggregateMinutes(rows: readonly MinuteBarRow[], bucketMs: number
   return out
 }
 
+/**
+ * Aggregate ascending daily rows into weeks (Monday to Sunday, New York):
+ * open of the first day, high max, low min, close of the last, volume summed;
+ * the bar starts at 00:00 New York time on the Monday. Ascending output.
+ */
+export function aggregateWeeks(rows: readonly DailyBarRow[]): Bar[] {
+  const out: Bar[] = []
+  let cur: Bar | null = null
+  let curMonday = ''
+  for (const r of rows) {
+    const monday = weekMonday(r.date)
+    if (cur && monday === curMonday) {
+      if (r.high > cur.high) cur.high = r.high
+      if (r.low < cur.low) cur.low = r.low
+      cur.close = r.close
+      cur.volume += r.volume
+    } else {
+      curMonday = monday
+      cur = { time: epochMs(nyMidnight(monday)), open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }
+      out.push(cur)
+    }
+  }
+  return out
+}
+
 export class StoreBars implements BarSource {
   readonly kind = 'store' as const
 
   constructor(private readonly store: BarStore) {}
 
-  /** Whether the store holds bars for this symbol at this timeframe (daily for '1D', 1-minute otherwise). */
+  /** Whether the store holds bars for this symbol at this timeframe (daily for '1D' and '1W', 1-minute otherwise). */
   has(symbol: string, tf: BarTimeframe): boolean {
-    return tf === '1D' ? this.store.hasDaily(symbol) : this.store.has1m(symbol)
+    return tf === '1D' || tf === '1W' ? this.store.hasDaily(symbol) : this.store.has1m(symbol)
   }
 
   bars(symbol: string, tf: BarTimeframe, limit: number, now: number, before?: number): Bar[] {
@@ -66,6 +83,7 @@ export class StoreBars implements BarSource {
         .reverse()
         .map((d) => ({ time: epochMs(nyMidnight(d.date)), open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume }))
     }
+    if (tf === '1W') return this.weeks(symbol, limit, now, before)
     const step = BAR_TIMEFRAME_MS[tf]
     // Buckets starting before `before` hold rows before the bucket boundary at or after it
     // (1-minute rows are whole minutes); rows after `now` are not shown.
@@ -76,6 +94,20 @@ export class StoreBars implements BarSource {
     const rows = this.store.recent1m(symbol, to, per === 1 ? limit : limit * per + per).reverse()
     const bars = aggregateMinutes(rows, step)
     return bars.length > limit ? bars.slice(bars.length - limit) : bars
+  }
+
+  /**
+   * Weeks starting before `before` are whole: their days run to the Sunday of
+   * the week holding `before - 1`; days after `now` are not shown.
+   */
+  private weeks(symbol: string, limit: number, now: number, before: number | undefined): Bar[] {
+    const today = nyDate(now)
+    const sunday = before === undefined ? today : addDays(weekMonday(nyDate(before - 1)), 6)
+    // Reading (limit + 1) * 7 rows covers at least limit + 1 weeks whenever there are more,
+    // so the oldest (maybe cut) one is dropped, as for the minute buckets.
+    const rows = this.store.recentDaily(symbol, sunday < today ? sunday : today, (limit + 1) * DAYS_PER_WEEK).reverse()
+    const weeks = aggregateWeeks(rows)
+    return weeks.length > limit ? weeks.slice(weeks.length - limit) : weeks
   }
 
   current(symbol: string, tf: BarTimeframe, now: number): Bar | null {

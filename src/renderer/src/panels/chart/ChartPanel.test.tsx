@@ -1,6 +1,6 @@
 import { act, useCallback, useState } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { BarTimeframe } from '../../../../shared/domain'
+import type { BarTimeframe, MarketPulse, RegimePeriod } from '../../../../shared/domain'
 import { epochMs } from '../../../../shared/domain'
 import type { PanelLink } from '../../app/panel-types'
 import { makeEvent } from '../../test-support/fixtures'
@@ -9,14 +9,24 @@ import { ChartPanel, type ChartState } from './ChartPanel'
 import type { ChartView, ChartViewCallbacks, ChartViewFactory } from './chart-view'
 import { barsHandler, FakeTerminalApi } from './fake-terminal-api'
 import { chartPanel, parseChartState } from './index'
+import type { RegimeRun } from './regime-band'
 
 const LAST = Date.UTC(2024, 2, 15, 14, 55)
 
 /** Stands in for lightweight-charts (jsdom has no canvas): records views and lets a test hover. */
 class FakeViews {
-  created: { timeframe: BarTimeframe; callbacks: ChartViewCallbacks; disposed: boolean; bars: number; sets: number; updates: number; levels: string[] }[] = []
+  created: {
+    timeframe: BarTimeframe
+    callbacks: ChartViewCallbacks
+    disposed: boolean
+    bars: number
+    sets: number
+    updates: number
+    levels: string[]
+    band: readonly RegimeRun[]
+  }[] = []
   readonly factory: ChartViewFactory = (_host, timeframe, callbacks) => {
-    const rec = { timeframe, callbacks, disposed: false, bars: 0, sets: 0, updates: 0, levels: [] as string[] }
+    const rec = { timeframe, callbacks, disposed: false, bars: 0, sets: 0, updates: 0, levels: [] as string[], band: [] as readonly RegimeRun[] }
     this.created.push(rec)
     const view: ChartView = {
       setBars: (points) => {
@@ -26,6 +36,7 @@ class FakeViews {
       updateBar: () => void rec.updates++,
       setMarkers: () => {},
       setLevels: (lines) => void (rec.levels = lines.map((l) => `${l.title} ${l.price}`)),
+      setRegimeBand: (runs) => void (rec.band = runs),
       dispose: () => (rec.disposed = true),
     }
     return view
@@ -75,8 +86,21 @@ function Host(props: {
   return <ChartPanel state={state} setState={setState} link={link} api={props.api} visible={visible} createView={props.views.factory} />
 }
 
-function mount(opts: { symbol?: string | null; linkSymbol?: string | null; source?: 'demo' | 'none' } = {}) {
-  const api = new FakeTerminalApi().handle('bars.get', barsHandler('5m', LAST, { source: opts.source })).answer('patterns.symbol', {
+const LAST_DAY = Date.UTC(2024, 2, 15, 4) // Friday 2024-03-15, 00:00 New York
+const PERIODS: RegimePeriod[] = [
+  { from: '2023-11-01', to: '2024-03-05', regime: 'Bear', confidence: 0.6 },
+  { from: '2024-03-06', to: '2024-03-15', regime: 'Bull', confidence: 0.8 },
+]
+
+function mount(
+  opts: { symbol?: string | null; linkSymbol?: string | null; source?: 'demo' | 'none'; timeframe?: BarTimeframe; regimeBand?: boolean | null; periods?: RegimePeriod[] } = {},
+) {
+  const timeframe = opts.timeframe ?? '5m'
+  const daily = timeframe === '1D' || timeframe === '1W'
+  const api = new FakeTerminalApi()
+    .handle('bars.get', barsHandler(timeframe, daily ? LAST_DAY : LAST, { source: opts.source }))
+    .answer('market.regimes', { periods: opts.periods ?? PERIODS })
+    .answer('patterns.symbol', {
     patterns: [
       makeEvent(1, 'daily', { symbol: 'NVDA', pattern: 'BullishEngulfing', patternKey: 'bullishengulfing', detectedAt: epochMs(LAST - 7 * 60_000), levels: [{ type: 'entry', value: 101 }] }),
       makeEvent(2, 'intraday', { symbol: 'NVDA', pattern: 'Doji', patternKey: 'doji', detectedAt: epochMs(LAST + 60_000) }),
@@ -84,7 +108,7 @@ function mount(opts: { symbol?: string | null; linkSymbol?: string | null; sourc
     ],
   })
   const views = new FakeViews()
-  let state: ChartState = { symbol: opts.symbol ?? null, timeframe: '5m' }
+  let state: ChartState = { symbol: opts.symbol ?? null, timeframe, regimeBand: opts.regimeBand ?? null }
   const setState = vi.fn((s: ChartState) => {
     state = s
   })
@@ -117,9 +141,9 @@ describe('ChartPanel (the engine over a fake api, lightweight-charts replaced by
     expect(m.views.live).toHaveLength(1)
     expect(m.views.live[0]!.bars).toBe(500)
     expect(m.q('tf-5m')!.getAttribute('aria-pressed')).toBe('true')
-    for (const tf of ['1m', '15m', '1h', '1D']) expect(m.q(`tf-${tf}`)).not.toBeNull()
+    for (const tf of ['1m', '15m', '1h', '1D', '1W']) expect(m.q(`tf-${tf}`)).not.toBeNull()
     // The persisted symbol follows the link, so the title does too.
-    expect(m.setState).toHaveBeenCalledWith({ symbol: 'NVDA', timeframe: '5m' })
+    expect(m.setState).toHaveBeenCalledWith({ symbol: 'NVDA', timeframe: '5m', regimeBand: null })
     expect(chartPanel.title(m.state)).toBe('Chart · NVDA 5m')
   })
 
@@ -220,11 +244,102 @@ describe('ChartPanel (the engine over a fake api, lightweight-charts replaced by
   })
 })
 
+describe('ChartPanel: weekly bars and the regime band', () => {
+  const pulse = (version: number): MarketPulse => ({ version, asOf: '2024-03-15', regime: 'Bull', risk: 0.6, causes: ['daily'], at: epochMs(0) })
+
+  it('offers the weekly timeframe', async () => {
+    const m = mount({ linkSymbol: 'NVDA' })
+    await settle()
+    act(() => (m.q('tf-1W') as HTMLButtonElement).click())
+    expect(m.state.timeframe).toBe('1W')
+    await settle()
+    expect(m.views.live.map((v) => v.timeframe)).toEqual(['1W'])
+    expect(m.api.active('bars').map((s) => s.filter)).toEqual([{ symbol: 'NVDA', timeframe: '1W' }])
+    expect(chartPanel.title(m.state)).toBe('Chart · NVDA 1W')
+  })
+
+  it('shows the band on SPY by default: asks for the periods, follows the market topic, and says the regime in a legend', async () => {
+    const m = mount({ linkSymbol: 'SPY', timeframe: '1D' })
+    await settle()
+    expect(m.api.callsOf('market.regimes')).toEqual([{}])
+    expect(m.api.active('market')).toHaveLength(1)
+    expect(m.views.live[0]!.band.map((r) => r.regime)).toEqual(['Bear', 'Bull'])
+    expect(m.q('chart-regime-toggle')!.getAttribute('aria-pressed')).toBe('true')
+    // Off the bars: the newest bar's regime; on a bar: that bar's.
+    expect(m.q('chart-regime-legend')!.textContent).toBe('Bull since Mar 6, 2024')
+    act(() => m.views.live[0]!.callbacks.onHover('2024-03-01', 50))
+    expect(m.q('chart-regime-legend')!.textContent).toBe('Bear since Nov 1, 2023')
+    expect(m.q('chart-regime-legend')!.getAttribute('data-regime')).toBe('Bear')
+    act(() => m.views.live[0]!.callbacks.onHover(null, null))
+    expect(m.q('chart-regime-legend')!.getAttribute('data-regime')).toBe('Bull')
+    // A new market version refetches, a second after the last request at the earliest.
+    act(() => m.api.push('market', pulse(3)))
+    act(() => m.api.push('market', pulse(4)))
+    await settle()
+    expect(m.api.callsOf('market.regimes')).toHaveLength(1)
+    await act(() => vi.waitFor(() => expect(m.api.callsOf('market.regimes')).toHaveLength(2), { timeout: 2000 }))
+  })
+
+  it('is a toggle for other symbols, persisted in the panel state', async () => {
+    const m = mount({ linkSymbol: 'AAPL', timeframe: '1W' })
+    await settle()
+    expect(m.api.callsOf('market.regimes')).toHaveLength(0)
+    expect(m.api.active('market')).toHaveLength(0)
+    expect(m.q('chart-regime-legend')).toBeNull()
+    const toggle = m.q('chart-regime-toggle') as HTMLButtonElement
+    expect(toggle.getAttribute('aria-pressed')).toBe('false')
+    act(() => toggle.click())
+    expect(m.state.regimeBand).toBe(true)
+    await settle()
+    // The same chart, now with the band: no rebuild.
+    expect(m.views.created).toHaveLength(1)
+    expect(m.api.callsOf('market.regimes')).toEqual([{}])
+    expect(m.api.active('market')).toHaveLength(1)
+    expect(m.views.live[0]!.band.length).toBeGreaterThan(0)
+    expect(m.q('chart-regime-toggle')!.getAttribute('aria-pressed')).toBe('true')
+    act(() => (m.q('chart-regime-toggle') as HTMLButtonElement).click())
+    expect(m.state.regimeBand).toBe(false)
+    expect(m.api.active('market')).toHaveLength(0)
+    expect(m.views.live[0]!.band).toEqual([])
+    expect(parseChartState(m.state)).toEqual({ symbol: 'AAPL', timeframe: '1W', regimeBand: false })
+  })
+
+  it('has no band and no toggle on intraday charts, and no legend or error without market data', async () => {
+    const intraday = mount({ linkSymbol: 'SPY', timeframe: '5m' })
+    await settle()
+    expect(intraday.q('chart-regime-toggle')).toBeNull()
+    expect(intraday.api.callsOf('market.regimes')).toHaveLength(0)
+    view!.unmount()
+    const noData = mount({ linkSymbol: 'SPY', timeframe: '1D', periods: [] })
+    await settle()
+    expect(noData.api.callsOf('market.regimes')).toHaveLength(1)
+    expect(noData.views.live[0]!.band).toEqual([])
+    expect(noData.q('chart-regime-legend')).toBeNull()
+    expect(noData.q('chart-panel')!.querySelector('.chart-error')).toBeNull()
+  })
+
+  it('unsubscribes from the market topic when the symbol changes or the panel goes', async () => {
+    const m = mount({ linkSymbol: 'SPY', timeframe: '1D' })
+    await settle()
+    expect(m.api.active('market')).toHaveLength(1)
+    act(() => m.control.setLink('QQQ'))
+    await settle()
+    expect(m.api.active('market')).toHaveLength(0)
+    act(() => m.control.setLink('SPY'))
+    await settle()
+    expect(m.api.active('market')).toHaveLength(1)
+    view!.unmount()
+    view = null
+    expect(m.api.active()).toHaveLength(0)
+  })
+})
+
 describe('chart panel state', () => {
   it('reads back saved state field by field', () => {
-    expect(parseChartState({ symbol: 'nvda', timeframe: '1h' })).toEqual({ symbol: 'NVDA', timeframe: '1h' })
-    expect(parseChartState({ symbol: 'bad symbol!', timeframe: '2m' })).toEqual({ symbol: null, timeframe: '5m' })
+    expect(parseChartState({ symbol: 'nvda', timeframe: '1h' })).toEqual({ symbol: 'NVDA', timeframe: '1h', regimeBand: null })
+    expect(parseChartState({ symbol: 'bad symbol!', timeframe: '2m', regimeBand: 'yes' })).toEqual({ symbol: null, timeframe: '5m', regimeBand: null })
+    expect(parseChartState({ symbol: 'SPY', timeframe: '1W', regimeBand: false })).toEqual({ symbol: 'SPY', timeframe: '1W', regimeBand: false })
     expect(parseChartState(null)).toEqual(chartPanel.defaultState)
-    expect(chartPanel.title({ symbol: null, timeframe: '1D' })).toBe('Chart · 1D')
+    expect(chartPanel.title({ symbol: null, timeframe: '1D', regimeBand: null })).toBe('Chart · 1D')
   })
 })

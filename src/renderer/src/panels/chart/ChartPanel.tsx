@@ -1,16 +1,20 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { BAR_TIMEFRAMES, type BarTimeframe, type PatternEvent } from '../../../../shared/domain'
+import { BAR_TIMEFRAMES, type BarTimeframe, type PatternEvent, type RegimePeriod } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
 import { formatConfidence, formatNyTime } from '../format'
+import { isDailyOrWeekly } from './chart-model'
 import { ChartSession, initialChartStatus, type ChartStatus } from './chart-session'
 import { createLightweightChartView, type ChartViewFactory } from './chart-view'
 import { patternDirection } from './markers'
+import { describeRegime, REGIME_SYMBOL, regimeBandOn } from './regime-band'
 import './chart.css'
 
 export interface ChartState {
   /** The panel's own symbol (shown when not linked; follows the link group otherwise). */
   symbol: string | null
   timeframe: BarTimeframe
+  /** The regime band on daily and weekly charts: the trader's choice, or null for the default (on for SPY only). */
+  regimeBand: boolean | null
 }
 
 export const SYMBOL_PATTERN = /^[A-Za-z0-9.\-^/]{1,16}$/
@@ -41,6 +45,11 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
   selectedRef.current = selectedId
   const visibleRef = useRef(visible)
   visibleRef.current = visible
+  const bandOn = regimeBandOn(symbol, timeframe, state.regimeBand)
+  const bandOnRef = useRef(bandOn)
+  bandOnRef.current = bandOn
+  // The bar under the crosshair (the regime legend follows it).
+  const [hoverKey, setHoverKey] = useState<string | null>(null)
 
   // The persisted symbol follows the link group, so the title and an unlinked panel keep it.
   useEffect(() => {
@@ -51,11 +60,14 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
     const host = hostRef.current
     setStatus(initialChartStatus)
     setHover(null)
+    setHoverKey(null)
     if (!symbol || !host) return
     let session: ChartSession | null = null
     const view = createView(host, timeframe, {
       onNearLeftEdge: () => void session?.requestOlder(),
       onHover: (key, x) => {
+        // Only the legend needs every bar the crosshair crosses: without the band, no re-render per bar.
+        setHoverKey(bandOnRef.current ? key : null)
         const events = key && session ? session.patternsAt(key) : []
         setHover(key && x !== null && events.length > 0 ? { key, x, width: host.clientWidth, events } : null)
       },
@@ -72,6 +84,7 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
       onStatus: setStatus,
       visible: visibleRef.current,
       selectedId: selectedRef.current,
+      regimeBand: bandOnRef.current,
     })
     sessionRef.current = session
     session.start()
@@ -84,6 +97,7 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
 
   useEffect(() => sessionRef.current?.setVisible(visible), [visible])
   useEffect(() => sessionRef.current?.select(selectedId), [selectedId])
+  useEffect(() => sessionRef.current?.setRegimeBand(bandOn), [bandOn])
 
   const [draft, setDraft] = useState(symbol ?? '')
   useEffect(() => setDraft(symbol ?? ''), [symbol])
@@ -98,6 +112,9 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
 
   const empty = symbol !== null && status.phase === 'ready' && (status.source === 'none' || status.bars === 0)
   const levelsFrom = status.levelsFrom
+  // The regime at the hovered bar; off the bars, the newest bar's.
+  const hoveredRegime = status.regimeBand && hoverKey !== null ? (sessionRef.current?.regimeAt(hoverKey) ?? null) : null
+  const legendRegime = status.regimeBand ? (hoverKey !== null ? hoveredRegime : status.regimeLatest) : null
 
   return (
     <div className="chart-panel" data-testid="chart-panel" data-symbol={symbol ?? ''} data-timeframe={timeframe}>
@@ -128,6 +145,18 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
             </button>
           ))}
         </div>
+        {isDailyOrWeekly(timeframe) && (
+          <button
+            type="button"
+            className={bandOn ? 'chart-regime-toggle active' : 'chart-regime-toggle'}
+            data-testid="chart-regime-toggle"
+            aria-pressed={bandOn}
+            title={`Regime band: the market regime (${REGIME_SYMBOL} and the ETF universe) as the chart's background`}
+            onClick={() => setState({ ...state, symbol, regimeBand: !bandOn })}
+          >
+            Regime
+          </button>
+        )}
         <span className="chart-zone" title="Exchange time: America/New_York">
           ET
         </span>
@@ -157,7 +186,7 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
           </span>
         )}
       </div>
-      <div className="chart-body">
+      <div className={legendRegime ? 'chart-body with-legend' : 'chart-body'}>
         <div className="chart-host" ref={hostRef} />
         {symbol === null && (
           <div className="chart-overlay" data-testid="chart-nosymbol">
@@ -171,6 +200,7 @@ export function ChartPanel(props: PanelProps<ChartState> & { createView?: ChartV
             <RecentPatterns events={status.patterns} onPick={(id) => setSelected({ symbol: symbol!, id })} />
           </div>
         )}
+        {legendRegime && !empty && status.phase === 'ready' && <RegimeLegend period={legendRegime} hovered={hoverKey !== null} />}
         {hover && !empty && <PatternTooltip hover={hover} />}
       </div>
     </div>
@@ -193,6 +223,20 @@ function RecentPatterns({ events, onPick }: { events: readonly PatternEvent[]; o
         ))}
       </tbody>
     </table>
+  )
+}
+
+function RegimeLegend({ period, hovered }: { period: RegimePeriod; hovered: boolean }) {
+  return (
+    <div
+      className="chart-regime-legend"
+      data-testid="chart-regime-legend"
+      data-regime={period.regime}
+      title={`${hovered ? 'At the bar under the crosshair' : 'At the newest bar'}: ${period.from} to ${period.to}, mean confidence ${formatConfidence(period.confidence)}%`}
+    >
+      <span className={`chart-regime-swatch regime-${period.regime.toLowerCase()}`} />
+      {describeRegime(period)}
+    </div>
   )
 }
 

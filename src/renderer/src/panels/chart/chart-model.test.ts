@@ -56,6 +56,18 @@ describe('chart time in New York (lightweight-charts shows UTC, so times are shi
     expect(barEnd(Date.UTC(2024, 2, 15, 4), '1D')).toBe(Date.UTC(2024, 2, 16, 4))
   })
 
+  it('gives weekly bars the business day of their Monday, and ends them at the next Monday, across DST', () => {
+    const mar4 = Date.UTC(2024, 2, 4, 5) // Monday 00:00 EST
+    const mar11 = Date.UTC(2024, 2, 11, 4) // Monday 00:00 EDT: clocks went forward on Sunday the 10th
+    expect(toChartTime(mar4, '1W')).toEqual({ year: 2024, month: 3, day: 4 })
+    expect(toChartTime(mar11, '1W')).toEqual({ year: 2024, month: 3, day: 11 })
+    expect(barEnd(mar4, '1W')).toBe(mar11)
+    expect(barEnd(Date.UTC(2024, 9, 28, 4), '1W')).toBe(Date.UTC(2024, 10, 4, 5)) // the fall change, Sunday Nov 3
+    expect(formatChartTime(toChartTime(mar4, '1W'), '1W')).toBe('Week of Mar 4, 2024')
+    const points = toDisplayBars([bar(mar4), bar(mar11)], '1W')
+    expect(points.map((p) => p.key)).toEqual(['2024-03-04', '2024-03-11'])
+  })
+
   it('labels the crosshair in exchange time', () => {
     expect(formatChartTime(toChartTime(Date.UTC(2024, 2, 15, 14, 30), '5m'))).toBe('Fri, Mar 15, 10:30 ET')
     expect(formatChartTime({ year: 2024, month: 3, day: 15 })).toBe('Fri, Mar 15, 2024')
@@ -134,5 +146,19 @@ describe('bar merging and paging', () => {
     expect(book.containingIndex(Date.UTC(2024, 2, 15, 3, 30))).toBe(0)
     expect(book.containingIndex(Date.UTC(2024, 2, 15, 20))).toBe(1)
     expect(book.containingIndex(Date.UTC(2024, 2, 16, 4))).toBe(-1)
+  })
+
+  it('places a detection in the week that holds it, Monday 00:00 to Sunday 23:59 New York', () => {
+    const book = new BarBook('1W')
+    const mar4 = Date.UTC(2024, 2, 4, 5)
+    const mar11 = Date.UTC(2024, 2, 11, 4)
+    book.replace([bar(mar4), bar(mar11)])
+    expect(book.containingIndex(mar4)).toBe(0)
+    expect(book.containingIndex(Date.UTC(2024, 2, 8, 21))).toBe(0) // Friday 16:00
+    expect(book.containingIndex(mar11 - 1)).toBe(0) // Sunday 23:59:59.999 EDT
+    expect(book.containingIndex(mar11)).toBe(1)
+    expect(book.containingIndex(Date.UTC(2024, 2, 18, 4))).toBe(-1)
+    expect(book.keyAt(1)).toBe('2024-03-11')
+    expect(book.displayPointAt(1)).toMatchObject({ time: { year: 2024, month: 3, day: 11 }, key: '2024-03-11' })
   })
 })

@@ -5,7 +5,7 @@
  * lightweight-charts has no time zones: it shows every timestamp as UTC. To
  * show exchange time, an intraday bar is given the New York wall-clock time
  * read as if it were UTC (bar start + New York offset); a daily bar is given
- * its business day. When clocks go back, the repeated hour maps onto the same
+ * its business day, a weekly bar the business day of its Monday. When clocks go back, the repeated hour maps onto the same
  * wall-clock times: those bars are merged into one point per time, since the
  * chart needs strictly ascending times.
  */
@@ -56,10 +56,13 @@ export function nyOffsetMs(ms: number): number {
   return off
 }
 
+/** Daily and weekly bars are drawn on business days, without a time of day. */
+export const isDailyOrWeekly = (tf: BarTimeframe): tf is '1D' | '1W' => tf === '1D' || tf === '1W'
+
 /** The chart time of a bar starting at `ms`. */
 export function toChartTime(ms: number, tf: BarTimeframe): ChartTime {
-  if (tf === '1D') {
-    // Daily bars start at 00:00 New York; noon of the same day is safely inside it.
+  if (isDailyOrWeekly(tf)) {
+    // Daily and weekly bars start at 00:00 New York; noon of the same day is safely inside them.
     const p = toEt(ms + 12 * HOUR_MS)
     return { year: p.year, month: p.month, day: p.day }
   }
@@ -84,11 +87,13 @@ const utcLabel = new Intl.DateTimeFormat('en-US', {
   hourCycle: 'h23',
 })
 const utcDate = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' })
+const utcWeek = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' })
 
-/** Crosshair label: the wall-clock time the chart holds, marked ET. */
-export function formatChartTime(t: ChartTime): string {
+/** Crosshair label: the wall-clock time the chart holds, marked ET; a weekly bar's week. */
+export function formatChartTime(t: ChartTime, tf?: BarTimeframe): string {
   if (typeof t === 'number') return `${utcLabel.format(t * 1000)} ET`
-  return utcDate.format(Date.UTC(t.year, t.month - 1, t.day))
+  const day = Date.UTC(t.year, t.month - 1, t.day)
+  return tf === '1W' ? `Week of ${utcWeek.format(day)}` : utcDate.format(day)
 }
 
 /** Start of the New York day holding `ms`. */
@@ -97,9 +102,11 @@ function nyDayStart(ms: number): number {
   return Math.floor((ms + off) / DAY_MS) * DAY_MS - off
 }
 
-/** End (exclusive) of the bar starting at `start`. */
+/** End (exclusive) of the bar starting at `start`: the next New York midnight (or next Monday's) for daily (weekly) bars. */
 export function barEnd(start: number, tf: BarTimeframe): number {
-  return tf === '1D' ? nyDayStart(start + 26 * HOUR_MS) : start + BAR_TIMEFRAME_MS[tf]
+  if (tf === '1D') return nyDayStart(start + 26 * HOUR_MS)
+  if (tf === '1W') return nyDayStart(start + 7 * DAY_MS + 12 * HOUR_MS)
+  return start + BAR_TIMEFRAME_MS[tf]
 }
 
 /** Sorted by time, one bar per time; on equal times the later array wins. */
@@ -266,7 +273,7 @@ export class BarBook {
     const time = toChartTime(bar.time, this.timeframe)
     const key = timeKey(time)
     const off = nyOffsetMs(bar.time)
-    if (this.timeframe === '1D' || (nyOffsetMs(bar.time - 2 * HOUR_MS) === off && nyOffsetMs(bar.time + 2 * HOUR_MS) === off)) {
+    if (isDailyOrWeekly(this.timeframe) || (nyOffsetMs(bar.time - 2 * HOUR_MS) === off && nyOffsetMs(bar.time + 2 * HOUR_MS) === off)) {
       return { time, key, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume }
     }
     // Only a repeated (fall-back) hour shares keys: look about an hour either way.

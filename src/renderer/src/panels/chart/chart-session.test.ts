@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ok, type RequestParams, type RequestResult, type Result } from '../../../../shared/contract'
-import { epochMs, type Bar } from '../../../../shared/domain'
+import { epochMs, type Bar, type MarketPulse, type RegimePeriod } from '../../../../shared/domain'
 import { makeEvent } from '../../test-support/fixtures'
 import { toChartTime, type DisplayBar } from './chart-model'
-import { ChartSession, type ChartSink, type ChartStatus } from './chart-session'
+import { ChartSession, REGIME_REFETCH_MS, type ChartSink, type ChartStatus, type SessionClock } from './chart-session'
 import { barsHandler, FakeTerminalApi, makeBars } from './fake-terminal-api'
 import type { LevelLine, PatternMarker } from './markers'
+import type { RegimeRun } from './regime-band'
 
 const MIN = 60_000
 const LAST = Date.UTC(2024, 2, 15, 14, 55) // the forming 5m bar starts 10:55 New York
@@ -16,6 +17,7 @@ class FakeSink implements ChartSink {
   updates: { point: DisplayBar; historical: boolean }[] = []
   markers: readonly PatternMarker[] = []
   levels: readonly LevelLine[] = []
+  bands: (readonly RegimeRun[])[] = []
   setBars(points: readonly DisplayBar[]) {
     this.sets.push(points)
   }
@@ -27,6 +29,12 @@ class FakeSink implements ChartSink {
   }
   setLevels(l: readonly LevelLine[]) {
     this.levels = l
+  }
+  setRegimeBand(runs: readonly RegimeRun[]) {
+    this.bands.push(runs)
+  }
+  get band(): readonly RegimeRun[] {
+    return this.bands[this.bands.length - 1] ?? []
   }
   get lastSet(): readonly DisplayBar[] {
     return this.sets[this.sets.length - 1] ?? []
@@ -225,5 +233,159 @@ describe('chart session (the engine over a fake api, drawing into a fake chart)'
     expect(sink.lastSet[sink.lastSet.length - 1]!.time).toBe(Date.UTC(2024, 10, 3, 1, 55) / 1000)
     api.push('bars', [tick(last, 150)])
     expect(sink.updates[0]).toMatchObject({ point: { time: Date.UTC(2024, 10, 3, 1, 5) / 1000, close: 150 }, historical: true })
+  })
+})
+
+/** A clock the test moves by hand; `later` runs when the time passes. */
+class ManualClock implements SessionClock {
+  t = 1_000_000
+  private timers: { at: number; fn: () => void; live: boolean }[] = []
+  now = () => this.t
+  later = (fn: () => void, ms: number) => {
+    const timer = { at: this.t + ms, fn, live: true }
+    this.timers.push(timer)
+    return () => void (timer.live = false)
+  }
+  advance(ms: number) {
+    this.t += ms
+    for (const timer of this.timers.splice(0)) {
+      if (timer.live && timer.at <= this.t) timer.fn()
+      else if (timer.live) this.timers.push(timer)
+    }
+  }
+  get pending() {
+    return this.timers.filter((t) => t.live).length
+  }
+}
+
+describe('chart session: the regime band', () => {
+  const DAY = 86_400_000
+  const LAST_DAY = Date.UTC(2024, 2, 15, 4) // Friday 2024-03-15, 00:00 New York
+  const pulse = (version: number): MarketPulse => ({ version, asOf: '2024-03-15', regime: 'Bull', risk: 0.6, causes: ['daily'], at: epochMs(0) })
+  const PERIODS: RegimePeriod[] = [
+    { from: '2024-02-01', to: '2024-03-05', regime: 'Bear', confidence: 0.6 },
+    { from: '2024-03-06', to: '2024-03-15', regime: 'Bull', confidence: 0.8 },
+  ]
+
+  function bandSetup(opts: { timeframe?: '1D' | '5m'; regimeBand?: boolean; periods?: RegimePeriod[] } = {}) {
+    const timeframe = opts.timeframe ?? '1D'
+    let periods = opts.periods ?? PERIODS
+    const api = new FakeTerminalApi()
+      .handle('bars.get', barsHandler(timeframe, timeframe === '1D' ? LAST_DAY : LAST))
+      .answer('patterns.symbol', { patterns: [] })
+      .handle('market.regimes', () => ok({ periods }))
+    const sink = new FakeSink()
+    const clock = new ManualClock()
+    let status: ChartStatus = null!
+    const session = new ChartSession({ api, symbol: 'SPY', timeframe, sink, onStatus: (s) => (status = s), pageSize: 30, regimeBand: opts.regimeBand ?? true, clock })
+    sessions.push(session)
+    return {
+      api,
+      sink,
+      clock,
+      session,
+      status: () => status,
+      setPeriods: (p: RegimePeriod[]) => (periods = p),
+      requests: () => api.callsOf('market.regimes').length,
+    }
+  }
+
+  it('asks for the regime periods, draws the runs over the loaded days and follows the market topic', async () => {
+    const t = bandSetup()
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().regimeRuns).toBe(2))
+    expect(t.api.callsOf('market.regimes')).toEqual([{}])
+    expect(t.api.active('market').map((s) => s.filter)).toEqual([{}])
+    // 30 days ending 2024-03-15: the Bear period is cut at the first loaded day.
+    expect(t.sink.band.map((r) => [r.regime, r.from, r.to])).toEqual([
+      ['Bear', { year: 2024, month: 2, day: 15 }, { year: 2024, month: 3, day: 5 }],
+      ['Bull', { year: 2024, month: 3, day: 6 }, { year: 2024, month: 3, day: 15 }],
+    ])
+    expect(t.status()).toMatchObject({ regimeBand: true, regimeLatest: PERIODS[1] })
+    // The legend's lookup: the period of a bar, by its key.
+    expect(t.session.regimeAt('2024-03-01')).toBe(PERIODS[0])
+    expect(t.session.regimeAt('2024-01-01')).toBeNull()
+  })
+
+  it('refetches when a market push brings a new version from new daily bars, at most once a second', async () => {
+    const t = bandSetup()
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().regimeRuns).toBe(2))
+    t.api.push('market', pulse(7)) // the push sent on subscribing: not news
+    expect(t.requests()).toBe(1)
+    t.clock.advance(REGIME_REFETCH_MS)
+    t.setPeriods([{ from: '2024-02-01', to: '2024-03-15', regime: 'Consolidation', confidence: 0.5 }])
+    t.api.push('market', pulse(8))
+    expect(t.requests()).toBe(2)
+    await vi.waitFor(() => expect(t.sink.band.map((r) => r.regime)).toEqual(['Consolidation']))
+    // Two more changes within the second: one request, when the second is up.
+    t.clock.advance(300)
+    t.api.push('market', pulse(9))
+    t.api.push('market', pulse(10))
+    t.api.push('market', pulse(10)) // the same version again: nothing new
+    t.api.push('market', { ...pulse(11), causes: ['intraday'] }) // only intraday figures moved: the periods cannot have
+    expect(t.requests()).toBe(2)
+    expect(t.clock.pending).toBe(1)
+    t.clock.advance(REGIME_REFETCH_MS - 300)
+    expect(t.requests()).toBe(3)
+    // An answer that changes nothing redraws nothing.
+    const draws = t.sink.bands.length
+    await vi.waitFor(() => expect(t.clock.pending).toBe(0))
+    await new Promise((r) => setTimeout(r, 0))
+    expect(t.sink.bands.length).toBe(draws)
+  })
+
+  it('draws no band, and no error, when there is no market data', async () => {
+    const t = bandSetup({ periods: [] })
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().phase).toBe('ready'))
+    await vi.waitFor(() => expect(t.requests()).toBe(1))
+    expect(t.sink.band).toEqual([])
+    expect(t.status()).toMatchObject({ regimeBand: true, regimeRuns: 0, regimeLatest: null, error: null })
+  })
+
+  it('turns off and on: the subscription and the band go and come back', async () => {
+    const t = bandSetup({ regimeBand: false })
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().phase).toBe('ready'))
+    expect(t.requests()).toBe(0)
+    expect(t.api.active('market')).toHaveLength(0)
+    t.session.setRegimeBand(true)
+    await vi.waitFor(() => expect(t.status().regimeRuns).toBe(2))
+    expect(t.api.active('market')).toHaveLength(1)
+    t.session.setRegimeBand(false)
+    expect(t.api.active('market')).toHaveLength(0)
+    expect(t.sink.band).toEqual([])
+    expect(t.status()).toMatchObject({ regimeBand: false, regimeRuns: 0 })
+    expect(t.session.regimeAt('2024-03-01')).toBeNull()
+  })
+
+  it('extends the band to a new day and never shows on intraday charts', async () => {
+    const t = bandSetup({ periods: [...PERIODS.slice(0, 1), { ...PERIODS[1]!, to: '2024-03-18' }] })
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().regimeRuns).toBe(2))
+    t.api.push('bars', [{ ...tick(LAST_DAY + 3 * DAY, 100) }]) // Monday the 18th
+    expect(t.sink.band[1]!.to).toEqual({ year: 2024, month: 3, day: 18 })
+
+    const intraday = bandSetup({ timeframe: '5m' })
+    intraday.session.start()
+    await vi.waitFor(() => expect(intraday.status().phase).toBe('ready'))
+    expect(intraday.requests()).toBe(0)
+    expect(intraday.api.active('market')).toHaveLength(0)
+    expect(intraday.status().regimeBand).toBe(false)
+  })
+
+  it('stops following the market on dispose, cancelling a pending refetch', async () => {
+    const t = bandSetup()
+    t.session.start()
+    await vi.waitFor(() => expect(t.status().regimeRuns).toBe(2))
+    t.api.push('market', pulse(1))
+    t.api.push('market', pulse(2)) // within the second: deferred
+    expect(t.clock.pending).toBe(1)
+    t.session.dispose()
+    expect(t.api.active()).toHaveLength(0)
+    expect(t.clock.pending).toBe(0)
+    t.clock.advance(REGIME_REFETCH_MS)
+    expect(t.requests()).toBe(1)
   })
 })

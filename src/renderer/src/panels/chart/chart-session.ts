@@ -4,16 +4,37 @@
  * pages older bars on demand, and drives a ChartSink (the lightweight-charts
  * view, or a fake in tests). Ticks go straight to the sink, never through
  * React; React hears only about status changes (a load, a page, new markers).
+ * On a daily or weekly chart it can also draw the market regime band: the
+ * periods from `market.regimes`, refetched when a `market` push says the
+ * market state moved for more than intraday figures (at most once a second).
  * A new symbol or timeframe is a new session; dispose() ends every
  * subscription and ignores answers still in flight.
  */
 import type { TerminalApi } from '../../../../shared/contract'
-import type { Bar, BarSeries, BarTimeframe, PatternEvent } from '../../../../shared/domain'
-import { BarBook, PAGE_SIZE, chartTimeValue, toDisplayBars, type DisplayBar } from './chart-model'
+import type { Bar, BarSeries, BarTimeframe, MarketPulse, PatternEvent, RegimePeriod } from '../../../../shared/domain'
+import { BarBook, PAGE_SIZE, chartTimeValue, isDailyOrWeekly, toDisplayBars, type DisplayBar } from './chart-model'
 import { buildMarkers, levelLines, levelsSource, type LevelLine, type PatternMarker } from './markers'
+import { buildRegimeBand, EMPTY_REGIME_BAND, periodsKey, type RegimeBand, type RegimeRun } from './regime-band'
 
 /** Pattern events held per chart (newest by detection time). */
 export const MAX_CHART_EVENTS = 500
+/** Least time between two `market.regimes` requests of one chart. */
+export const REGIME_REFETCH_MS = 1000
+
+/** The clock and timer the regime refetch is throttled with (injected in tests). */
+export interface SessionClock {
+  now(): number
+  /** Run `fn` after `ms`; returns the cancel. */
+  later(fn: () => void, ms: number): () => void
+}
+
+const systemClock: SessionClock = {
+  now: () => Date.now(),
+  later: (fn, ms) => {
+    const id = setTimeout(fn, ms)
+    return () => clearTimeout(id)
+  },
+}
 
 export interface ChartSink {
   /** Every point changed (load, page, trim, shown again after being hidden). */
@@ -22,6 +43,8 @@ export interface ChartSink {
   updateBar(point: DisplayBar, historical: boolean): void
   setMarkers(markers: readonly PatternMarker[]): void
   setLevels(lines: readonly LevelLine[]): void
+  /** The regime band's runs (empty: no band). */
+  setRegimeBand(runs: readonly RegimeRun[]): void
 }
 
 export interface ChartStatus {
@@ -38,6 +61,12 @@ export interface ChartStatus {
   loadingOlder: boolean
   /** No older bars to page. */
   exhausted: boolean
+  /** The regime band is on (wanted, and the chart is daily or weekly). */
+  regimeBand: boolean
+  /** Runs of the band drawn (0: no market data for these bars). */
+  regimeRuns: number
+  /** The period of the newest bar that has one (the legend when nothing is hovered). */
+  regimeLatest: RegimePeriod | null
 }
 
 export const initialChartStatus: ChartStatus = {
@@ -50,6 +79,9 @@ export const initialChartStatus: ChartStatus = {
   levelsFrom: null,
   loadingOlder: false,
   exhausted: false,
+  regimeBand: false,
+  regimeRuns: 0,
+  regimeLatest: null,
 }
 
 export interface ChartSessionOptions {
@@ -62,6 +94,9 @@ export interface ChartSessionOptions {
   selectedId?: number | null
   pageSize?: number
   maxBars?: number
+  /** Draw the market regime band (daily and weekly charts only). */
+  regimeBand?: boolean
+  clock?: SessionClock
 }
 
 const newestFirst = (a: PatternEvent, b: PatternEvent): number => b.detectedAt - a.detectedAt || b.id - a.id
@@ -90,6 +125,21 @@ export class ChartSession {
   private levelsKey = ''
   /** Chart time of the newest point drawn. */
   private lastDrawn = -Infinity
+  private readonly clock: SessionClock
+  private bandWanted: boolean
+  private band: RegimeBand = EMPTY_REGIME_BAND
+  private periods: readonly RegimePeriod[] = []
+  private periodsSig = ''
+  private marketOff: (() => void) | null = null
+  /** The market version last pushed (null: none since subscribing). */
+  private marketVersion: number | null = null
+  /** Bumped when the band is turned off: answers for the old one are dropped. */
+  private regimeGeneration = 0
+  private regimeFetching = false
+  /** A change arrived during a request: ask again after it. */
+  private regimeAgain = false
+  private regimeFetchedAt = -Infinity
+  private cancelRegimeTimer: (() => void) | null = null
 
   constructor(opts: ChartSessionOptions) {
     this.api = opts.api
@@ -101,6 +151,8 @@ export class ChartSession {
     this.book = new BarBook(opts.timeframe, opts.maxBars)
     this.visible = opts.visible ?? true
     this.selectedId = opts.selectedId ?? null
+    this.clock = opts.clock ?? systemClock
+    this.bandWanted = opts.regimeBand ?? false
   }
 
   start(): void {
@@ -112,6 +164,7 @@ export class ChartSession {
         if (state === 'open') void this.load()
       }),
     )
+    if (this.bandActive()) this.startBand()
     void this.load()
   }
 
@@ -119,6 +172,26 @@ export class ChartSession {
     if (this.disposed) return
     this.disposed = true
     for (const off of this.unsubscribers.splice(0)) off()
+    this.marketOff?.()
+    this.marketOff = null
+    this.cancelRegimeTimer?.()
+    this.cancelRegimeTimer = null
+  }
+
+  /** Turn the regime band on or off (it stays off on intraday charts). */
+  setRegimeBand(on: boolean): void {
+    if (on === this.bandWanted || this.disposed) return
+    this.bandWanted = on
+    if (!isDailyOrWeekly(this.timeframe)) return
+    if (on) {
+      this.startBand()
+      void this.requestRegimes()
+    } else this.stopBand()
+  }
+
+  /** The regime period of the bar with this chart-time key, if the band covers it. */
+  regimeAt(barKey: string): RegimePeriod | null {
+    return this.band.byKey.get(barKey) ?? null
   }
 
   setVisible(visible: boolean): void {
@@ -159,7 +232,10 @@ export class ChartSession {
       const added = this.book.prependOlder(res.value.bars, this.pageSize)
       if (added > 0) this.redrawAll()
       this.emit({ loadingOlder: false, bars: this.book.size, exhausted: this.book.exhausted })
-      if (added > 0) this.refreshMarkers()
+      if (added > 0) {
+        this.refreshMarkers()
+        this.refreshBand()
+      }
     } finally {
       this.paging = false
     }
@@ -171,6 +247,7 @@ export class ChartSession {
     if (this.disposed) return
     const gen = ++this.generation
     const stale = () => this.disposed || gen !== this.generation
+    if (this.bandActive()) void this.requestRegimes()
     const [bars, patterns] = await Promise.all([
       this.api.invoke('bars.get', { symbol: this.symbol, timeframe: this.timeframe, limit: this.pageSize }),
       this.api.invoke('patterns.symbol', { symbol: this.symbol, limit: MAX_CHART_EVENTS }),
@@ -190,6 +267,7 @@ export class ChartSession {
     if (patterns.ok) this.addEvents(patterns.value.patterns)
     else if (patterns.error.code !== 'unavailable') this.emit({ error: `patterns.symbol: ${patterns.error.message}` })
     this.refreshMarkers()
+    this.refreshBand()
   }
 
   // ------------------------------------------------------------ pushes
@@ -215,8 +293,9 @@ export class ChartSession {
     if (!appended || !this.loaded) return
     if (this.book.trimIfNeeded()) this.redrawAll()
     this.emit({ bars: this.book.size })
-    // Events detected in the new bar can now be placed.
+    // Events detected in the new bar can now be placed, and the band may cover it.
     this.refreshMarkers()
+    this.refreshBand()
   }
 
   private onPatterns(events: PatternEvent[]): void {
@@ -271,6 +350,93 @@ export class ChartSession {
     this.levelsKey = key
     this.sink.setLevels(lines)
     this.emit({ levelsFrom: source })
+  }
+
+  // ------------------------------------------------------------ regime band
+
+  private bandActive(): boolean {
+    return this.bandWanted && isDailyOrWeekly(this.timeframe)
+  }
+
+  private startBand(): void {
+    if (this.marketOff) return
+    this.marketVersion = null
+    this.marketOff = this.api.subscribe('market', {}, (pulse) => this.onMarket(pulse))
+    this.emit({ regimeBand: true })
+  }
+
+  private stopBand(): void {
+    this.marketOff?.()
+    this.marketOff = null
+    this.cancelRegimeTimer?.()
+    this.cancelRegimeTimer = null
+    this.regimeGeneration++
+    this.regimeAgain = false
+    this.periods = []
+    this.periodsSig = ''
+    this.band = EMPTY_REGIME_BAND
+    this.sink.setRegimeBand([])
+    this.emit({ regimeBand: false, regimeRuns: 0, regimeLatest: null })
+  }
+
+  private onMarket(pulse: MarketPulse): void {
+    if (this.disposed) return
+    const previous = this.marketVersion
+    this.marketVersion = pulse.version
+    // The push sent on subscribing is not news: the request made after subscribing is as recent.
+    // Periods come from daily bars: a push that only moved the intraday figures cannot change them.
+    const dailyMayHaveMoved = pulse.causes.some((c) => c !== 'intraday')
+    if (previous !== null && pulse.version !== previous && dailyMayHaveMoved) void this.requestRegimes()
+  }
+
+  /** Fetch the periods now, or once a second has passed since the last request. */
+  private async requestRegimes(): Promise<void> {
+    if (this.disposed || !this.bandActive()) return
+    if (this.regimeFetching) {
+      this.regimeAgain = true
+      return
+    }
+    const wait = this.regimeFetchedAt + REGIME_REFETCH_MS - this.clock.now()
+    if (wait > 0) {
+      this.cancelRegimeTimer ??= this.clock.later(() => {
+        this.cancelRegimeTimer = null
+        void this.requestRegimes()
+      }, wait)
+      return
+    }
+    const gen = this.regimeGeneration
+    this.regimeFetching = true
+    this.regimeFetchedAt = this.clock.now()
+    try {
+      // Every period, not only the loaded bars': the oldest one's "since" must be its real start.
+      const res = await this.api.invoke('market.regimes', {})
+      if (this.disposed || gen !== this.regimeGeneration) return
+      // Without market data (or without an answer) the band is simply absent.
+      if (res.ok) this.setPeriods(res.value.periods)
+    } finally {
+      this.regimeFetching = false
+      if (this.regimeAgain) {
+        this.regimeAgain = false
+        void this.requestRegimes()
+      }
+    }
+  }
+
+  private setPeriods(periods: readonly RegimePeriod[]): void {
+    const sig = periodsKey(periods)
+    if (sig === this.periodsSig) return
+    this.periodsSig = sig
+    this.periods = periods
+    this.refreshBand()
+  }
+
+  /** Recompute the band over the bars held (a load, a page, a new bar, new periods). */
+  private refreshBand(): void {
+    if (!this.bandActive() || (this.periods.length === 0 && this.band.runs.length === 0)) return
+    this.band = buildRegimeBand(this.periods, this.book.bars, this.timeframe)
+    this.sink.setRegimeBand(this.band.runs)
+    const latest = this.band.runs[this.band.runs.length - 1]?.period ?? null
+    if (this.status.regimeRuns !== this.band.runs.length || this.status.regimeLatest !== latest) this.emit({ regimeRuns: this.band.runs.length, regimeLatest: latest })
   }
 
   private emit(patch: Partial<ChartStatus>): void {

@@ -1,6 +1,6 @@
 /**
  * The lightweight-charts side of a chart: candles, volume on its own scale,
- * pattern markers, level price lines, colours read from the theme's CSS
+ * pattern markers, level price lines, the regime band behind them, colours read from the theme's CSS
  * variables (and re-read when the theme changes), crosshair hover and clicks
  * reported by bar key, and a call when the user scrolls to the left edge.
  * One view per (symbol, timeframe); dispose() removes the chart.
@@ -22,9 +22,10 @@ import {
   type UTCTimestamp,
 } from 'lightweight-charts'
 import type { BarTimeframe, Tier } from '../../../../shared/domain'
-import { formatChartTime, timeKey, type ChartTime, type DisplayBar } from './chart-model'
+import { formatChartTime, isDailyOrWeekly, timeKey, type ChartTime, type DisplayBar } from './chart-model'
 import type { ChartSink } from './chart-session'
 import { levelColor, markerStyle, type LevelLine, type LevelPalette, type MarkerPalette, type PatternMarker } from './markers'
+import { RegimeBandPrimitive, type RegimePalette } from './regime-band-primitive'
 
 export interface ChartViewCallbacks {
   /** The visible range reached the oldest bars. */
@@ -53,6 +54,21 @@ export interface ChartPalette {
   downVolume: string
   markers: MarkerPalette
   levels: LevelPalette
+  regime: RegimePalette
+}
+
+/** The band is a tint: strong enough to read the regime, faint enough for the candles to stay the subject (a dark background needs more). */
+const REGIME_ALPHA = { dark: 0.15, light: 0.1 }
+
+/** Whether a `#rgb` / `#rrggbb` colour is dark (relative luminance below one half); other notations count as dark. */
+export function isDarkColor(color: string): boolean {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())
+  if (!m) return true
+  const hex = m[1]!.length === 3 ? [...m[1]!].map((ch) => ch + ch).join('') : m[1]!
+  const n = Number.parseInt(hex, 16)
+  const lin = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+  const l = 0.2126 * lin(((n >> 16) & 255) / 255) + 0.7152 * lin(((n >> 8) & 255) / 255) + 0.0722 * lin((n & 255) / 255)
+  return l < 0.5
 }
 
 const FALLBACK: Record<string, string> = {
@@ -84,8 +100,10 @@ export function readPalette(el: Element): ChartPalette {
   const up = v('--ok')
   const down = v('--bad')
   const tier: Record<Tier, string> = { daily: v('--accent'), intraday: v('--warn'), combo: v('--demo') }
+  const bg = v('--bg-panel')
+  const tint = isDarkColor(bg) ? REGIME_ALPHA.dark : REGIME_ALPHA.light
   return {
-    bg: v('--bg-panel'),
+    bg,
     text: v('--text-dim'),
     grid: withAlpha(v('--line'), 0.6),
     up,
@@ -94,6 +112,7 @@ export function readPalette(el: Element): ChartPalette {
     downVolume: withAlpha(down, 0.35),
     markers: { up, down, tier },
     levels: { entry: v('--accent'), stop: down, target: up, support: v('--text-dim'), resistance: v('--text-dim'), other: v('--warn') },
+    regime: { Bull: withAlpha(up, tint), Bear: withAlpha(down, tint), Consolidation: withAlpha(v('--warn'), tint) },
   }
 }
 
@@ -113,8 +132,8 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
     grid: { vertLines: { color: palette.grid }, horzLines: { color: palette.grid } },
     crosshair: { mode: CrosshairMode.Normal },
     rightPriceScale: { borderColor: palette.grid, scaleMargins: { top: 0.08, bottom: 0.24 } },
-    timeScale: { borderColor: palette.grid, timeVisible: timeframe !== '1D', secondsVisible: false, rightOffset: 4 },
-    localization: { timeFormatter: (t: Time) => (typeof t === 'string' ? t : formatChartTime(t as ChartTime)) },
+    timeScale: { borderColor: palette.grid, timeVisible: !isDailyOrWeekly(timeframe), secondsVisible: false, rightOffset: 4 },
+    localization: { timeFormatter: (t: Time) => (typeof t === 'string' ? t : formatChartTime(t as ChartTime, timeframe)) },
   })
   const candles = chart.addSeries(CandlestickSeries, {
     upColor: palette.up,
@@ -131,6 +150,8 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
   })
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } })
   const markerApi = createSeriesMarkers(candles, [])
+  const band = new RegimeBandPrimitive(palette.regime)
+  candles.attachPrimitive(band)
 
   let markers: readonly PatternMarker[] = []
   let levels: readonly LevelLine[] = []
@@ -202,6 +223,7 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
     )
     drawMarkers()
     drawLevels()
+    band.setPalette(palette.regime)
   }
   const observer = new MutationObserver(applyTheme)
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] })
@@ -224,6 +246,9 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
       levels = next
       drawLevels()
     },
+    setRegimeBand(runs) {
+      band.setRuns(runs)
+    },
     dispose() {
       if (disposed) return
       disposed = true
@@ -232,6 +257,7 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
       chart.unsubscribeCrosshairMove(onMove)
       chart.unsubscribeClick(onClick)
       markerApi.detach()
+      candles.detachPrimitive(band)
       chart.remove()
     },
   }

@@ -4,7 +4,7 @@ import { ChartPanel, SYMBOL_PATTERN, type ChartState } from './ChartPanel'
 
 export type { ChartState }
 
-export const defaultChartState: ChartState = { symbol: null, timeframe: '5m' }
+export const defaultChartState: ChartState = { symbol: null, timeframe: '5m', regimeBand: null }
 
 const isTimeframe = (v: unknown): v is BarTimeframe => typeof v === 'string' && (BAR_TIMEFRAMES as readonly string[]).includes(v)
 
@@ -13,7 +13,11 @@ export function parseChartState(raw: unknown): ChartState {
   if (typeof raw !== 'object' || raw === null) return { ...defaultChartState }
   const r = raw as Record<string, unknown>
   const symbol = typeof r.symbol === 'string' && SYMBOL_PATTERN.test(r.symbol.trim()) ? r.symbol.trim().toUpperCase() : null
-  return { symbol, timeframe: isTimeframe(r.timeframe) ? r.timeframe : defaultChartState.timeframe }
+  return {
+    symbol,
+    timeframe: isTimeframe(r.timeframe) ? r.timeframe : defaultChartState.timeframe,
+    regimeBand: typeof r.regimeBand === 'boolean' ? r.regimeBand : defaultChartState.regimeBand,
+  }
 }
 
 export const chartPanel: PanelDefinition<ChartState> = {

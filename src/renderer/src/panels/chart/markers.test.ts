@@ -68,6 +68,25 @@ describe('markers', () => {
     expect(byBar.get(String(at1005))!.map((e) => e.id)).toEqual([2, 3, 1])
   })
 
+  it('puts a detection on the weekly bar of the week that holds it', () => {
+    const book = new BarBook('1W')
+    const weeks = [Date.UTC(2024, 2, 4, 5), Date.UTC(2024, 2, 11, 4), Date.UTC(2024, 2, 18, 4)] // across the spring DST change
+    book.replace(weeks.map((t) => makeBars(1, '1W', t)[0]!))
+    const events = [
+      makeEvent(1, 'daily', { pattern: 'Hammer', patternKey: 'hammer', detectedAt: epochMs(Date.UTC(2024, 2, 13, 20, 30)) }), // Wednesday 16:30
+      makeEvent(2, 'daily', { pattern: 'Hammer', patternKey: 'hammer', detectedAt: epochMs(Date.UTC(2024, 2, 11, 3, 30)) }), // Sunday 23:30 EDT: the week before
+      makeEvent(3, 'daily', { pattern: 'BearishEngulfing', patternKey: 'bearishengulfing', detectedAt: epochMs(Date.UTC(2024, 2, 22, 20)) }), // Friday
+    ]
+    const { markers, byBar } = buildMarkers(events, book)
+    expect(markers.map((m) => [m.barKey, m.direction, m.text])).toEqual([
+      ['2024-03-04', 'bullish', 'Hammer'],
+      ['2024-03-11', 'bullish', 'Hammer'],
+      ['2024-03-18', 'bearish', 'BearishEngulfing'],
+    ])
+    expect(markers[1]!.time).toEqual({ year: 2024, month: 3, day: 11 })
+    expect(byBar.get('2024-03-11')!.map((e) => e.id)).toEqual([1])
+  })
+
   it('places a detection once its bar has formed', () => {
     const book = book5m()
     const late = makeEvent(9, 'intraday', { detectedAt: epochMs(T + 61 * MIN) })
