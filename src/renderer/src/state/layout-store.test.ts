@@ -134,6 +134,36 @@ describe('start-up', () => {
     expect(state().notice?.text).toContain('golden-layout says no')
   })
 
+  it('an unreadable last-session layout is kept under its own name before anything is auto-saved over it', async () => {
+    const broken = { name: LAST_SESSION_LAYOUT, version: 1, config: { format: 'tickstock-layout', gl: { resolved: true, root: { type: 'bogus', content: [] } } }, updatedAt: epochMs(1) }
+    api.layouts.set(LAST_SESSION_LAYOUT, broken)
+    start()
+    await vi.advanceTimersByTimeAsync(0)
+    const kept = [...api.layouts.values()].find((l) => l.name.startsWith('(unreadable layout '))
+    expect(kept?.config).toEqual(broken.config)
+    expect(state().notice?.text).toContain(`kept as "${kept!.name}"`)
+    dock.edit(layout, 'after')
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(api.layouts.get(LAST_SESSION_LAYOUT)!.config).not.toEqual(broken.config)
+    expect(api.layouts.get(kept!.name)!.config).toEqual(broken.config)
+  })
+
+  it('when not even the default layout can be shown, nothing is auto-saved until the trader saves', async () => {
+    api.layouts.set(LAST_SESSION_LAYOUT, stored(LAST_SESSION_LAYOUT, docTagged('x')))
+    dock.failApply = true
+    dock.applyDefault = () => {
+      throw new Error('default broken too')
+    }
+    start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(state().notice).toMatchObject({ tone: 'error', text: expect.stringContaining('Nothing is saved automatically') })
+    const before = api.saves().filter((s) => s.name === LAST_SESSION_LAYOUT).length
+    dock.edit(layout, 'empty-screen')
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(api.saves().filter((s) => s.name === LAST_SESSION_LAYOUT)).toHaveLength(before)
+    expect(api.layouts.get(LAST_SESSION_LAYOUT)!.config).toEqual(stored(LAST_SESSION_LAYOUT, docTagged('x')).config)
+  })
+
   it('a chosen layout that is gone falls back to the default with a notice', async () => {
     api.prefs = { theme: 'dark', currentLayout: 'Gone' }
     start()

@@ -118,6 +118,8 @@ export function createLayoutController(opts: LayoutControllerOptions): LayoutCon
   let fallbackNoticeId = -1
   let changedBeforeReady = false
   let restoreInFlight = false
+  /** Set when not even the default layout could be shown: the screen is not saved on its own. */
+  let autoSaveBlocked = false
   let chain: Promise<void> = Promise.resolve()
 
   const notify = (tone: Notice['tone'], text: string) => set({ notice: { id: ++noticeId, tone, text } })
@@ -132,26 +134,59 @@ export function createLayoutController(opts: LayoutControllerOptions): LayoutCon
     }
   }
 
+  /**
+   * Show the default layout. If even that fails, the screen is not something
+   * to keep: auto-save stops (an explicit save still works) so a broken
+   * screen never replaces a stored layout.
+   */
   function showDefault(): void {
-    withApplying(() => dock.applyDefault())
+    try {
+      withApplying(() => dock.applyDefault())
+      autoSaveBlocked = false
+    } catch (err) {
+      console.error('showing the default layout failed', err)
+      autoSaveBlocked = true
+      notify('error', `The default layout could not be shown (${errorText(err)}). Nothing is saved automatically until you save or load a layout.`)
+    }
+  }
+
+  /**
+   * The stored last-session layout could not be shown: keep a copy under its
+   * own name before the next auto-save replaces it (a newer version of the
+   * app may read it; nothing stored is lost).
+   */
+  function keepUnreadable(saved: { name: string; version: number; config: unknown }): void {
+    if (saved.name !== LAST_SESSION_LAYOUT) return
+    const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ')
+    const name = `(unreadable layout ${stamp})`
+    const shown = get().notice
+    void api.invoke('layouts.save', { name, version: saved.version, config: saved.config }).then((r) => {
+      if (!r.ok) return
+      // Said in the notice about the failure, unless another notice has replaced it since.
+      if (shown && get().notice?.id === shown.id) set({ notice: { ...shown, text: `${shown.text} It was kept as "${name}".` } })
+      void refresh()
+    })
   }
 
   /** Show a saved layout, or the default with a notice. Returns whether the saved one is on screen. */
   function showSaved(saved: { name: string; version: number; config: unknown }, label: string): boolean {
     const parsed = parseSavedLayout(saved)
     if (!parsed.ok) {
-      showDefault()
       notify('warn', `${label} could not be loaded: ${parsed.reason}. Showing the default layout.`)
+      keepUnreadable(saved)
+      showDefault()
       return false
     }
     try {
       withApplying(() => dock.apply(parsed.doc))
     } catch (err) {
       console.error(`loading layout ${saved.name} failed`, err)
-      showDefault()
       notify('warn', `${label} could not be loaded (${errorText(err)}). Showing the default layout.`)
+      keepUnreadable(saved)
+      showDefault()
       return false
     }
+    autoSaveBlocked = false
     lastSavedName = saved.name
     lastSavedJson = JSON.stringify(serializeLayout(dock.capture()).config)
     return true
@@ -161,7 +196,7 @@ export function createLayoutController(opts: LayoutControllerOptions): LayoutCon
     if (saveTimer) clearTimeout(saveTimer)
     saveTimer = setTimeout(() => {
       saveTimer = null
-      void flush()
+      if (!autoSaveBlocked) void flush()
     }, delay)
   }
 
