@@ -30,6 +30,15 @@ import {
   type RegimePeriod,
   type SectorTableEntry,
 } from './domain'
+import {
+  alertRuleInputSchema,
+  alertSettingsSchema,
+  type Alert,
+  type AlertRule,
+  type AlertSettings,
+  type RulePreview,
+  type RuleStats,
+} from './alerts'
 
 // ---------------------------------------------------------------- results
 
@@ -46,10 +55,34 @@ export const fail = (code: ContractError['code'], message: string, fields?: Reco
   error: fields ? { code, message, fields } : { code, message },
 })
 
+type Issue = { code: string; path: PropertyKey[]; message: string; errors?: Issue[][] }
+
+/**
+ * A union's "Invalid input" names no field. When exactly one of its branches
+ * got past the discriminator (`kind`: the item is a regime condition, not a
+ * group), that branch's issues are the ones that matter: report them, under
+ * the union's path.
+ */
+function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): { path: PropertyKey[]; message: string }[] {
+  const out: { path: PropertyKey[]; message: string }[] = []
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path]
+    if (issue.code === 'invalid_union' && issue.errors) {
+      const matched = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 1 && i.path[0] === 'kind'))
+      if (matched.length === 1) {
+        out.push(...flattenIssues(matched[0] as Issue[], path))
+        continue
+      }
+    }
+    out.push({ path, message: issue.message })
+  }
+  return out
+}
+
 /** Turn a zod error into a contract error that names each field. */
 export function zodFailure(error: z.ZodError, what: string): Result<never> {
   const fields: Record<string, string> = {}
-  for (const issue of error.issues) fields[issue.path.join('.') || '(root)'] = issue.message
+  for (const issue of flattenIssues(error.issues as unknown as Issue[])) fields[issue.path.map(String).join('.') || '(root)'] = issue.message
   const first = Object.entries(fields)[0]
   return fail('bad_request', `invalid ${what}: ${first ? `${first[0]}: ${first[1]}` : 'bad input'}`, fields)
 }
@@ -173,6 +206,58 @@ export const requestSchemas = {
   }),
   /** Drop every edit: back to the bundled table. */
   'sectors.reset': emptyParams,
+
+  /** Every rule, and the stored ones this build cannot read (kept, not lost). */
+  'alerts.rules.list': emptyParams,
+  /** Create (no id) or replace a rule; a bad rule is refused with a message per field. */
+  'alerts.rules.save': z.object({ rule: alertRuleInputSchema }).strict(),
+  'alerts.rules.delete': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Send a test alert through the rule's channels (recorded as a test, never counted in its statistics). */
+  'alerts.rules.test': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** How often a rule (saved or not) would have fired over the stored events of the last `days`, with examples. */
+  'alerts.rules.preview': z.object({ rule: alertRuleInputSchema, days: z.number().int().min(1).max(30).default(7) }).strict(),
+  /** Snooze a rule until a time (epoch ms); null ends the snooze. */
+  'alerts.rules.snooze': z.object({ id: z.string().min(1).max(64), until: z.number().int().nonnegative().nullable() }).strict(),
+  /** Alerts, newest first; page with `before` (an alert id). */
+  'alerts.history': z
+    .object({
+      ruleId: z.string().min(1).max(64).optional(),
+      symbol: symbolSchema.optional(),
+      unreadOnly: z.boolean().default(false),
+      includeTests: z.boolean().default(true),
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+  /** Mark alerts read / acknowledged / with feedback; `ids: 'all'` marks every unread one read. */
+  'alerts.mark': z
+    .object({
+      ids: z.union([z.array(z.number().int().positive()).min(1).max(1000), z.literal('all')]),
+      read: z.boolean().optional(),
+      acknowledged: z.boolean().optional(),
+      feedback: z.enum(['useful', 'not_useful']).nullable().optional(),
+    })
+    .strict(),
+  /** A client delivered (or failed to deliver) an alert on a channel it owns: the desktop notification, the toast, the sound. */
+  'alerts.report': z
+    .object({
+      id: z.number().int().positive(),
+      channel: z.enum(['desktop', 'toast', 'sound']),
+      state: z.enum(['sent', 'failed']),
+      reason: z.string().max(300).nullable().default(null),
+    })
+    .strict(),
+  /** Claim the desktop notification of an alert: true for the first client that asks (one notification however many windows are open). */
+  'alerts.claim': z.object({ id: z.number().int().positive() }).strict(),
+  /** Per rule: fired, delivered, failed, suppressed, acknowledged, useful share, and how the alerted patterns moved after 1 h / 1 day / 5 days. */
+  'alerts.stats': emptyParams,
+  'alerts.settings.get': emptyParams,
+  /** Replace settings; `smtpPassword`: a new password (stored encrypted on the desktop), null to remove it, absent to keep it. */
+  'alerts.settings.set': z.object({ settings: alertSettingsSchema, smtpPassword: z.string().max(1000).nullable().optional() }).strict(),
+  /** Webhook and email deliveries that failed after their retries. */
+  'alerts.deadLetters': z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+  /** Try a dead letter again now. */
+  'alerts.deadLetters.retry': z.object({ id: z.number().int().positive() }).strict(),
 } as const
 
 export interface RequestResults {
@@ -199,6 +284,36 @@ export interface RequestResults {
   'sectors.table': { funds: { fund: string; name: string }[]; entries: SectorTableEntry[] }
   'sectors.set': { entries: SectorTableEntry[] }
   'sectors.reset': { entries: SectorTableEntry[] }
+  'alerts.rules.list': { rules: AlertRule[]; unreadable: { id: string; reason: string }[] }
+  'alerts.rules.save': { rule: AlertRule }
+  'alerts.rules.delete': { deleted: boolean }
+  'alerts.rules.test': { alert: Alert }
+  'alerts.rules.preview': RulePreview
+  'alerts.rules.snooze': { rule: AlertRule }
+  'alerts.history': { alerts: Alert[]; unread: number }
+  'alerts.mark': { updated: number; unread: number }
+  'alerts.report': { alert: Alert }
+  'alerts.claim': { claimed: boolean }
+  'alerts.stats': { rules: RuleStats[] }
+  'alerts.settings.get': AlertSettings
+  'alerts.settings.set': AlertSettings
+  'alerts.deadLetters': { items: DeadLetter[] }
+  'alerts.deadLetters.retry': { item: DeadLetter | null; alert: Alert | null }
+}
+
+/** An email or webhook delivery that failed after its retries. */
+export interface DeadLetter {
+  id: number
+  alertId: number
+  channel: 'email' | 'webhook'
+  /** The webhook's id, or the email recipients. */
+  target: string
+  reason: string
+  attempts: number
+  firstAt: EpochMs
+  lastAt: EpochMs
+  /** Retried successfully later. */
+  resolved: boolean
 }
 
 export type RequestName = keyof typeof requestSchemas
@@ -231,6 +346,10 @@ export const topicDefs = {
   bars: { filter: z.object({ symbol: symbolSchema, timeframe: barTimeframeSchema }), merge: 'append' },
   /** The market state changed (new daily or 1-minute bars, sector table edits); only the latest in a frame is sent, at most one a second. */
   market: { filter: emptyParams, merge: 'latest' },
+  /** New alerts and changes to stored ones (a channel delivered, read, acknowledged); merge by id. */
+  alerts: { filter: emptyParams, merge: 'append' },
+  /** The number of unread alerts (window title, tray, the Alerts panel's tab). */
+  alertsUnread: { filter: emptyParams, merge: 'latest' },
 } as const
 
 export interface TopicPayloads {
@@ -239,6 +358,8 @@ export interface TopicPayloads {
   health: HealthReport
   bars: Bar[]
   market: MarketPulse
+  alerts: Alert[]
+  alertsUnread: { unread: number }
 }
 
 export type TopicName = keyof typeof topicDefs

@@ -36,9 +36,9 @@ describe('openDatabase', () => {
       expect(pragma(db, 'foreign_keys')).toBe(1)
       expect(pragma(db, 'busy_timeout')).toBeGreaterThan(0)
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
-      expect(tables).toEqual(['bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events', 'regime_events', 'sector_edits'])
+      expect(tables).toEqual(['alert_dead_letters', 'alert_rules', 'alerts', 'bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events', 'regime_events', 'sector_edits'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
-      expect(indexes).toEqual(['confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
+      expect(indexes).toEqual(['alerts_fired', 'alerts_rule', 'alerts_rule_event', 'alerts_unread', 'confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
     } finally {
       db.close()
     }
@@ -99,7 +99,7 @@ describe('openDatabase', () => {
 
     const db = openDatabase(file)
     try {
-      expect(pragma(db, 'user_version')).toBe(4)
+      expect(pragma(db, 'user_version')).toBe(LATEST_VERSION)
       const store = new PatternStore(db)
       const stamp = { regime: 'Bull' as const, risk: 0.42, sector: 'XLK', quadrant: 'Leading' as const, aligned: true }
       store.insertPatterns([makePattern(2, { market: stamp }), makePattern(3, { market: { ...stamp, regime: 'Bear', aligned: false, quadrant: null, sector: null } })])

@@ -179,6 +179,65 @@ export const MIGRATIONS: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    name: 'alert rules, alerts, dead letters',
+    up(db) {
+      db.exec(`
+        -- Rules as JSON in the rule format of their schema_version (upgraded on read, never lost).
+        CREATE TABLE alert_rules (
+          id              TEXT    PRIMARY KEY,
+          schema_version  INTEGER NOT NULL,
+          body            TEXT    NOT NULL,
+          created_at      INTEGER NOT NULL,
+          updated_at      INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- One row per rule firing on an event, written before any delivery.
+        CREATE TABLE alerts (
+          id             INTEGER PRIMARY KEY,
+          rule_id        TEXT    NOT NULL,
+          rule_name      TEXT    NOT NULL,
+          event_id       INTEGER NOT NULL,
+          event_key      TEXT    NOT NULL,  -- the detection (symbol, pattern, tier, timeframe, time): a redelivered event never alerts twice
+          symbol         TEXT    NOT NULL,
+          pattern        TEXT    NOT NULL,
+          pattern_key    TEXT    NOT NULL,
+          tier           TEXT    NOT NULL,
+          confidence     REAL    NOT NULL,
+          priority       TEXT    NOT NULL,
+          price          REAL,
+          detected_at    INTEGER NOT NULL,
+          fired_at       INTEGER NOT NULL,
+          urgency        TEXT    NOT NULL,
+          matched        TEXT    NOT NULL,  -- JSON string[]
+          suppressed_by  TEXT,
+          channels       TEXT    NOT NULL,  -- JSON ChannelStatus[]
+          read           INTEGER NOT NULL DEFAULT 0,
+          acknowledged   INTEGER NOT NULL DEFAULT 0,
+          feedback       TEXT,
+          test           INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX alerts_rule_event ON alerts (rule_id, event_key) WHERE test = 0;
+        CREATE INDEX alerts_rule ON alerts (rule_id, id);
+        CREATE INDEX alerts_unread ON alerts (read) WHERE read = 0;
+        CREATE INDEX alerts_fired ON alerts (fired_at);
+
+        -- Email and webhook deliveries that failed after their retries.
+        CREATE TABLE alert_dead_letters (
+          id         INTEGER PRIMARY KEY,
+          alert_id   INTEGER NOT NULL,
+          channel    TEXT    NOT NULL,
+          target     TEXT    NOT NULL,
+          reason     TEXT    NOT NULL,
+          attempts   INTEGER NOT NULL,
+          first_at   INTEGER NOT NULL,
+          last_at    INTEGER NOT NULL,
+          resolved   INTEGER NOT NULL DEFAULT 0
+        );
+      `)
+    },
+  },
 ]
 
 /** The schema version this build of the app writes. */
