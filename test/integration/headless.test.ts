@@ -51,6 +51,21 @@ function wsOutcome(url: string, headers: Record<string, string> = {}): Promise<'
   })
 }
 
+/** Any method with an optional JSON body. */
+function call(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    const req = request({ host: '127.0.0.1', port, path, method, headers: { ...(text !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
+      let out = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (out += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: out ? (JSON.parse(out) as unknown) : null }))
+    })
+    req.on('error', reject)
+    req.end(text)
+  })
+}
+
 describe('headless host on 127.0.0.1 (demo feed)', () => {
   let host: HeadlessHost
   let dir: string
@@ -91,6 +106,32 @@ describe('headless host on 127.0.0.1 (demo feed)', () => {
 
     expect((await get(host.port, '/api/patterns/weekly')).status).toBe(404)
     expect((await get(host.port, '/api/nothing')).status).toBe(404)
+  })
+
+  it('alert rules over REST: create, list, replace, test, history, delete; bad rules named by field; cross-site writes refused', async () => {
+    const rule = { name: 'Hammers', when: { kind: 'group', op: 'and', items: [{ kind: 'pattern', names: ['Hammer'] }] }, actions: { desktop: false, toast: true } }
+    const created = await call(host.port, 'POST', '/api/alerts/rules', rule)
+    expect(created.status).toBe(200)
+    const id = (created.json as { rule: { id: string } }).rule.id
+    const listed = await call(host.port, 'GET', '/api/alerts/rules')
+    expect((listed.json as { rules: { id: string; name: string }[] }).rules.map((r) => [r.id, r.name])).toEqual([[id, 'Hammers']])
+    const replaced = await call(host.port, 'PUT', `/api/alerts/rules/${id}`, { ...rule, name: 'Hammers 2' })
+    expect(replaced.json).toMatchObject({ rule: { id, name: 'Hammers 2' } })
+    const tested = await call(host.port, 'POST', `/api/alerts/rules/${id}/test`)
+    expect(tested.json).toMatchObject({ alert: { ruleId: id, test: true, pattern: 'Hammer' } })
+    const history = await call(host.port, 'GET', `/api/alerts/history?rule=${id}&limit=5`)
+    expect((history.json as { alerts: { test: boolean }[] }).alerts).toEqual([expect.objectContaining({ test: true })])
+
+    const bad = await call(host.port, 'POST', '/api/alerts/rules', { name: '', when: { kind: 'group', op: 'and', items: [{ kind: 'confidence', min: 2 }] } })
+    expect(bad.status).toBe(400)
+    expect(Object.keys((bad.json as { error: { fields: object } }).error.fields)).toEqual(expect.arrayContaining(['rule.name', 'rule.when.items.0.min']))
+    expect((await call(host.port, 'POST', '/api/alerts/rules', 'name=x', { 'Content-Type': 'application/x-www-form-urlencoded' })).status).toBe(415)
+    expect((await call(host.port, 'POST', '/api/alerts/rules', '{nope')).status).toBe(400)
+    expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`, undefined, { Origin: 'http://evil.example' })).status).toBe(403)
+    expect((await call(host.port, 'PUT', '/api/patterns/daily', {})).status).toBe(405)
+
+    expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`)).json).toEqual({ deleted: true })
+    expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`)).json).toEqual({ deleted: false })
   })
 
   it('reports performance per tier and health in demo mode', async () => {

@@ -33,6 +33,12 @@ export const engineConfigSchema = z.object({
     .default({ daily: 7 * 24 * 3600_000, intraday: 4 * 3600_000 }),
   /** Redis channel of per-minute aggregates (`{ev:"AM",sym,s,e,o,h,l,c,v,vw}`), recorded into the bar store. */
   barChannel: z.string().min(1).max(200).default('tickstock:bars:minute'),
+  /**
+   * Where the SMTP password is kept: 'host' when the host keeps it (Electron,
+   * in the OS keychain) and sends it in a `secrets` message; 'engine' keeps it
+   * in secrets.json (mode 0600) in the data folder (the headless host).
+   */
+  secrets: z.enum(['host', 'engine']).default('engine'),
   /** Native binding for better-sqlite3 (Electron's ABI); undefined uses the default build. */
   sqliteNativeBinding: z.string().optional(),
 })

@@ -37,7 +37,7 @@ import { Checkpointer } from './store/checkpointer'
 import { LayoutNotFoundError, LayoutStore } from './store/layout-store'
 import { NO_BARS, type BarSource } from './bars/bar-source'
 import { DemoBars } from './bars/demo-bars'
-import { StoreBars } from './bars/store-bars'
+import { nyDate, StoreBars } from './bars/store-bars'
 import { AggregateMinuteRecorder } from './bars/aggregate-minutes-feed'
 import { BarStore } from './store/bar-store'
 import { TierProcessor } from './tiers/tier-processor'
@@ -46,6 +46,8 @@ import { MarketService } from './market/market-service'
 import { resolveSector } from './market/sectors'
 import { SectorTable } from './market/sector-table'
 import { DemoMarketSource } from './market/demo-market-source'
+import { AlertRequestError, AlertService } from './alerts/alert-service'
+import { FileSecrets, HostSecrets, MemorySecrets, type SecretStore } from './alerts/secrets'
 import { patternDirection } from '../../shared/pattern-catalogue'
 import type { MarketRegime } from '../../shared/domain'
 
@@ -106,6 +108,7 @@ export class Engine {
   private readonly bars: BarSource
   /** Bars imported or recorded into the data folder's bar store; preferred where they exist. */
   private readonly storeBars: StoreBars
+  private readonly barStore: BarStore
   /** Per-minute aggregates from Redis into the bar store. */
   private readonly aggregates: AggregateMinuteRecorder
   /** Market state from the stored daily ETF bars (cached, rechecked at most once a minute). */
@@ -115,6 +118,9 @@ export class Engine {
   /** Demo mode without imported daily bars: a generated ETF market in memory (never in the data folder). */
   private readonly demoMarket: DemoMarketSource | null
   private pushedMarketVersion = 0
+  /** The trader's alert rules against every accepted event; email and webhooks from here. */
+  private readonly alerts: AlertService
+  private readonly secrets: SecretStore
   /** Latest price per symbol from the events (demo bars start there). Bounded. */
   private readonly lastPrice = new Map<string, number>()
   private readonly tiers: TierProcessor
@@ -164,6 +170,7 @@ export class Engine {
     this.store = new PatternStore(db)
     this.layouts = new LayoutStore(db)
     const barStore = new BarStore(db)
+    this.barStore = barStore
     this.storeBars = new StoreBars(barStore)
     this.demoMarket = !config.redis && !barStore.hasDaily('SPY') ? new DemoMarketSource(this.now()) : null
     // Synthetic intraday paths start at the demo market's price for its funds, else at the events' last price.
@@ -178,6 +185,18 @@ export class Engine {
         const last = changes[changes.length - 1]
         if (last) this.log('info', `market: ${changes.length === 1 ? 'regime change' : `${changes.length} regime changes recorded, latest`} ${last.from ?? '(start)'} -> ${last.to} on ${last.date}`)
       },
+    })
+    this.secrets = config.secrets === 'host' ? new HostSecrets() : config.dataDir ? new FileSecrets(config.dataDir) : new MemorySecrets()
+    this.alerts = new AlertService({
+      db,
+      patterns: this.store,
+      secrets: this.secrets,
+      now: this.now,
+      log: (l, m) => this.log(l, m),
+      publish: (alerts) => this.hub.publishAlerts(alerts),
+      publishUnread: (unread) => this.hub.publishLatest('alertsUnread', { unread }),
+      sectorOf: (symbol) => this.sectorTable.fundOf(symbol),
+      priceAt: (symbol, t) => this.priceAt(symbol, t),
     })
     this.aggregates = new AggregateMinuteRecorder(barStore, {
       onError: (e) => this.log('error', `recording minute bars failed, will retry: ${(e as Error).message}`),
@@ -304,6 +323,7 @@ export class Engine {
       for (const e of res.accepted) e.market = this.market.stamp(e.symbol, patternDirection(e.pattern, e.patternKey))
       this.patternWriter.push(res.accepted)
       this.hub.publishPatterns(res.accepted)
+      if (this.alerts.active) this.alerts.onEvents(res.accepted)
       if (this.bars.kind === 'demo') {
         if (this.lastPrice.size > MAX_PRICE_SYMBOLS) this.lastPrice.clear()
         for (const e of res.accepted) if (e.price !== null) this.lastPrice.set(e.symbol, e.price)
@@ -351,7 +371,7 @@ export class Engine {
       if (ms > SLOW_REQUEST_MS) this.log('warn', `slow request ${method}: ${ms.toFixed(1)} ms`)
       return ok(value)
     } catch (e) {
-      if (e instanceof RequestError) return fail(e.code, e.message, e.fields)
+      if (e instanceof RequestError || e instanceof AlertRequestError) return fail(e.code, e.message, e.fields)
       if (e instanceof LayoutNotFoundError) return fail('not_found', e.message, { name: e.message })
       this.log('error', `${method} failed: ${(e as Error).stack ?? String(e)}`)
       return fail('internal', `${method} failed: ${(e as Error).message}`)
@@ -416,6 +436,24 @@ export class Engine {
         const changed = new Set(q.entries.map((e) => e.symbol))
         return { entries: this.sectorTable.entries().filter((e) => changed.has(e.symbol)) }
       },
+      'alerts.rules.list': () => this.alerts.listRules(),
+      'alerts.rules.save': (q) => ({ rule: this.alerts.saveRule(q.rule) }),
+      'alerts.rules.delete': (q) => ({ deleted: this.alerts.deleteRule(q.id) }),
+      'alerts.rules.test': (q) => ({ alert: this.alerts.testRule(q.id) }),
+      'alerts.rules.preview': (q) => {
+        this.patternWriter.flushNow()
+        return this.alerts.preview(q.rule, q.days)
+      },
+      'alerts.rules.snooze': (q) => ({ rule: this.alerts.snoozeRule(q.id, q.until) }),
+      'alerts.history': (q) => this.alerts.history(q),
+      'alerts.mark': (q) => this.alerts.mark(q.ids, { ...(q.read !== undefined ? { read: q.read } : {}), ...(q.acknowledged !== undefined ? { acknowledged: q.acknowledged } : {}), ...(q.feedback !== undefined ? { feedback: q.feedback } : {}) }),
+      'alerts.report': (q) => ({ alert: this.alerts.report(q.id, q.channel, q.state, q.reason) }),
+      'alerts.claim': (q) => ({ claimed: this.alerts.claim(q.id) }),
+      'alerts.stats': () => ({ rules: this.alerts.stats() }),
+      'alerts.settings.get': () => this.alerts.getSettings(),
+      'alerts.settings.set': (q) => this.alerts.setSettings(q.settings, q.smtpPassword),
+      'alerts.deadLetters': (q) => ({ items: this.alerts.deadLetters(q.limit) }),
+      'alerts.deadLetters.retry': (q) => this.alerts.retryDeadLetter(q.id),
       'sectors.reset': () => {
         this.sectorTable.reset()
         this.market.bump('sectors')
@@ -456,6 +494,22 @@ export class Engine {
     }
     out.sort((a, b) => b.detectedAt - a.detectedAt || b.id - a.id)
     return { regime, patterns: out.slice(0, q.limit) }
+  }
+
+  /**
+   * A symbol's price at `t` from recorded bars (the 1-minute bar holding it,
+   * else that day's daily close), or the demo market's: how alerted patterns
+   * turned out. Synthetic chart paths are not used. Null without bars.
+   */
+  private priceAt(symbol: string, t: number): number | null {
+    for (const bars of [this.barStore, this.demoMarket?.store]) {
+      if (!bars) continue
+      const m = bars.recent1m(symbol, t + 60_000, 1)[0]
+      if (m && m.t >= t - 5 * 60_000) return m.close
+      const d = bars.recentDaily(symbol, nyDate(t), 1)[0]
+      if (d && d.date === nyDate(t)) return d.close
+    }
+    return null
   }
 
   /** The store when it holds bars for the symbol and timeframe, else the demo market's funds, else demo (demo mode) or none. */
@@ -520,6 +574,7 @@ export class Engine {
         if (err) this.deps.post({ t: 'suberr', cid: m.cid, sid: m.sid, error: err })
         else if (m.topic === 'health') this.hub.sendTo(m.cid, m.sid, this.healthReport())
         else if (m.topic === 'market') this.hub.sendTo(m.cid, m.sid, this.market.pulse())
+        else if (m.topic === 'alertsUnread') this.hub.sendTo(m.cid, m.sid, { unread: this.alerts.unread() })
         return
       }
       case 'unsub':
@@ -527,6 +582,9 @@ export class Engine {
         return
       case 'client-gone':
         this.hub.clientGone(m.cid)
+        return
+      case 'secrets':
+        this.secrets.set({ smtpPassword: m.smtpPassword })
         return
       case 'shutdown':
         return
@@ -592,6 +650,9 @@ export class Engine {
         return
       }
       this.pruning = false
+      let alerts = 0
+      for (let n = -1; n !== 0; ) alerts += n = this.alerts.prune(cutoff)
+      if (alerts > 0) this.log('info', `retention: removed ${alerts} alerts older than ${this.deps.config.retentionDays} days`)
       if (total.patterns + total.confluence + total.gaps > 0) {
         this.log('info', `retention: removed ${total.patterns} patterns, ${total.confluence} confluence events, ${total.gaps} gaps older than ${this.deps.config.retentionDays} days`)
       }
@@ -617,6 +678,7 @@ export class Engine {
     this.patternWriter.dispose()
     this.confluenceWriter.dispose()
     this.aggregates.dispose()
+    await this.alerts.dispose()
     this.hub.flush()
     this.hub.dispose()
     await this.checkpointer?.stop()

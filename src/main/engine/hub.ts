@@ -33,7 +33,7 @@ interface Subscription {
 
 export class PushHub {
   private readonly subs = new Map<string, Subscription>()
-  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set(), market: new Set() }
+  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set(), market: new Set(), alerts: new Set(), alertsUnread: new Set() }
   private readonly dirty = new Set<Subscription>()
   private timer: ReturnType<typeof setTimeout> | null = null
   droppedForSlowClients = 0
@@ -97,6 +97,12 @@ export class PushHub {
     }
   }
 
+  /** New and updated alerts: every subscriber gets them (one trader, every window). */
+  publishAlerts(alerts: readonly unknown[]): void {
+    if (alerts.length === 0) return
+    for (const sub of this.byTopic.alerts) for (const a of alerts) this.append(sub, a)
+  }
+
   publishConfluence(events: ConfluenceEvent[]): void {
     if (events.length === 0) return
     for (const sub of this.byTopic.confluence) for (const e of events) if (!sub.symbols || sub.symbols.has(e.symbol)) this.append(sub, e)
@@ -119,7 +125,7 @@ export class PushHub {
   }
 
   /** Snapshot topics: only the latest value in a frame is sent. */
-  publishLatest(topic: 'health' | 'market', payload: unknown): void {
+  publishLatest(topic: 'health' | 'market' | 'alertsUnread', payload: unknown): void {
     for (const sub of this.byTopic[topic]) {
       sub.latest = payload
       sub.hasLatest = true

@@ -12,6 +12,8 @@ export type HostToEngine =
   | { t: 'sub'; cid: number; sid: number; topic: string; filter: unknown }
   | { t: 'unsub'; cid: number; sid: number }
   | { t: 'client-gone'; cid: number }
+  /** The host's secrets (the SMTP password), in memory only: sent at start-up and when they change. */
+  | { t: 'secrets'; smtpPassword: string | null }
   | { t: 'shutdown' }
 
 export type EngineToHost =

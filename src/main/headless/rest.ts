@@ -83,6 +83,50 @@ export function matchRoute(pathname: string, q: URLSearchParams): RouteMatch | n
   return null
 }
 
+/**
+ * Alert rules and history: `GET /api/alerts/rules`, `POST /api/alerts/rules`
+ * (a rule as JSON), `PUT|DELETE /api/alerts/rules/:id`,
+ * `POST /api/alerts/rules/:id/test`, `GET /api/alerts/history?rule=&symbol=&unread=1&before=&limit=`.
+ * `body` is the parsed JSON body of a POST or PUT.
+ */
+export function matchAlertRoute(method: string, pathname: string, q: URLSearchParams, body: unknown): RouteMatch | null {
+  const path = pathname.replace(/\/+$/, '')
+  if (path === '/api/alerts/rules') {
+    if (method === 'GET') return { method: 'alerts.rules.list', params: {} }
+    if (method === 'POST') return { method: 'alerts.rules.save', params: { rule: withoutId(body) } as RequestParams<'alerts.rules.save'> }
+    return null
+  }
+  const one = /^\/api\/alerts\/rules\/([^/]{1,64})(\/test)?$/.exec(path)
+  if (one) {
+    const id = decodeURIComponent(one[1]!)
+    if (one[2]) return method === 'POST' ? { method: 'alerts.rules.test', params: { id } } : null
+    if (method === 'PUT') return { method: 'alerts.rules.save', params: { rule: { ...(withoutId(body) as object), id } } as RequestParams<'alerts.rules.save'> }
+    if (method === 'DELETE') return { method: 'alerts.rules.delete', params: { id } }
+    return null
+  }
+  if (path === '/api/alerts/history' && method === 'GET') {
+    return {
+      method: 'alerts.history',
+      params: {
+        ...(q.get('rule') ? { ruleId: q.get('rule')! } : {}),
+        ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}),
+        unreadOnly: flag(q, 'unread') ?? false,
+        includeTests: flag(q, 'tests') ?? true,
+        before: integer(q, 'before'),
+        limit: integer(q, 'limit') ?? 100,
+      },
+    }
+  }
+  return null
+}
+
+/** A rule body's own id is ignored: POST creates, PUT names the rule in the path. */
+function withoutId(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body
+  const { id: _id, ...rest } = body as Record<string, unknown>
+  return rest
+}
+
 /** An integer query parameter, or undefined when absent or empty. */
 function integer(q: URLSearchParams, field: string): number | undefined {
   const n = number(q, field)

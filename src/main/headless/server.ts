@@ -17,7 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { clientMessageSchema, isTopicName, topicDefs, type ContractError, type ServerMessage } from '../../shared/contract'
 import type { EngineConfigInput } from '../engine/config'
 import { EngineHost } from './engine-host'
-import { QueryError, matchRoute } from './rest'
+import { QueryError, matchAlertRoute, matchRoute } from './rest'
 
 export interface HeadlessOptions {
   config: EngineConfigInput
@@ -81,6 +81,8 @@ export interface HeadlessHost {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 const MAX_WS_MESSAGE = 256 * 1024
+/** Largest JSON body a REST write takes (an alert rule is a few KB). */
+const MAX_REST_BODY = 256 * 1024
 const TOKEN_COOKIE = 'tickstock_token'
 
 const MIME: Record<string, string> = {
@@ -91,6 +93,7 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.wav': 'audio/wav',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.map': 'application/json',
@@ -270,7 +273,15 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (url.pathname.startsWith('/api/alerts/') && (req.method === 'POST' || req.method === 'PUT' || req.method === 'DELETE')) {
+        writeAlertRequest(req, url, res)
+        return
+      }
       sendJson(res, 405, { error: { code: 'bad_request', message: `${req.method} is not supported` } })
+      return
+    }
+    if (url.pathname.startsWith('/api/alerts/')) {
+      answerRoute(req, res, matchAlertRoute('GET', url.pathname, url.searchParams, null), url.pathname)
       return
     }
     if (url.pathname.startsWith('/api/')) {
@@ -284,24 +295,82 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
         }
         throw e
       }
-      if (!route) {
-        sendJson(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } })
-        return
-      }
-      engine
-        .requestJson(route.method, route.params)
-        .then((r) => {
-          let status = 200
-          if (!r.ok) {
-            const code = (JSON.parse(r.json) as { error: ContractError }).error.code
-            status = code === 'bad_request' ? 400 : code === 'unavailable' ? 503 : code === 'unknown_method' || code === 'not_found' ? 404 : 500
-          }
-          sendText(res, status, r.json)
-        })
-        .catch((e: unknown) => internalError(req, res, e))
+      answerRoute(req, res, route, url.pathname)
       return
     }
     serveStatic(req, url, res)
+  }
+
+  /** Run a matched route's request and answer with its JSON (404 when nothing matched). */
+  const answerRoute = (req: IncomingMessage, res: ServerResponse, route: ReturnType<typeof matchRoute>, pathname: string): void => {
+    if (!route) {
+      sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method ?? 'GET'} ${pathname}` } })
+      return
+    }
+    engine
+      .requestJson(route.method, route.params)
+      .then((r) => {
+        let status = 200
+        if (!r.ok) {
+          const code = (JSON.parse(r.json) as { error: ContractError }).error.code
+          status = code === 'bad_request' ? 400 : code === 'unavailable' ? 503 : code === 'unknown_method' || code === 'not_found' ? 404 : 500
+        }
+        sendText(res, status, r.json)
+      })
+      .catch((e: unknown) => internalError(req, res, e))
+  }
+
+  /**
+   * POST / PUT / DELETE under /api/alerts/. A page on another site must not
+   * change rules through a browser (CSRF): a body must be JSON (a plain form
+   * cannot send that without a preflight, which is never allowed here) and an
+   * Origin header, when sent, must be this host.
+   */
+  const writeAlertRequest = (req: IncomingMessage, url: URL, res: ServerResponse): void => {
+    const origin = req.headers.origin
+    if (origin !== undefined) {
+      let same = false
+      try {
+        same = new URL(origin).host === req.headers.host
+      } catch {
+        same = false
+      }
+      if (!same) {
+        sendJson(res, 403, { error: { code: 'unauthorized', message: 'cross-origin writes are refused' } })
+        return
+      }
+    }
+    const method = req.method as 'POST' | 'PUT' | 'DELETE'
+    if (method === 'DELETE' || (method === 'POST' && url.pathname.endsWith('/test'))) {
+      answerRoute(req, res, matchAlertRoute(method, url.pathname, url.searchParams, null), url.pathname)
+      return
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { error: { code: 'bad_request', message: 'send the rule as Content-Type: application/json' } })
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_REST_BODY) {
+        sendJson(res, 413, { error: { code: 'bad_request', message: `a body is at most ${MAX_REST_BODY} bytes` } })
+        req.destroy()
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => {
+      if (res.headersSent) return
+      let body: unknown
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch (e) {
+        sendJson(res, 400, { error: { code: 'bad_request', message: `the body is not JSON: ${(e as Error).message}`, fields: { '(body)': 'not JSON' } } })
+        return
+      }
+      answerRoute(req, res, matchAlertRoute(method, url.pathname, url.searchParams, body), url.pathname)
+    })
   }
 
   const server: Server = createServer((req, res) => {
