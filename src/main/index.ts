@@ -3,10 +3,14 @@
  * between them. Policy and routing live in ./electron/* as small modules;
  * this file only wires them to Electron.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { BrowserWindow, app, ipcMain, session, utilityProcess } from 'electron'
+import { BrowserWindow, Notification, app, ipcMain, safeStorage, session, utilityProcess } from 'electron'
+import { createHostClient } from './host/host-client'
+import { createAlertNotifier } from './electron/alert-notifier'
+import { SecretVault, VAULT_FILE, interceptSecrets } from './electron/secret-vault'
 import { IPC } from '../shared/ipc-channels'
+import { OPEN_SYMBOL_COMMAND } from '../shared/menu-commands'
 import { describeEngineConfig, resolveEngineConfig } from './electron/engine-config'
 import { createEngineSupervisor, type EngineChild } from './electron/engine-supervisor'
 import { createIpcRouter } from './electron/ipc-router'
@@ -71,16 +75,35 @@ function main(): void {
 
   let mainWindow: BrowserWindow | null = null
   let tray: AppTray | null = null
+  let notifier: { dispose(): void } | null = null
 
-  const router = createIpcRouter({ postToEngine: (m) => supervisor.send(m), renderer, log })
+  // The SMTP password: encrypted with the OS keychain, handed to the engine in memory only.
+  const vault = new SecretVault(
+    join(app.getPath('userData'), VAULT_FILE),
+    safeStorage,
+    { read: (f) => (existsSync(f) ? readFileSync(f, 'utf8') : null), write: (f, text) => writeFileSync(f, text, { mode: 0o600 }) },
+    log,
+  )
+  const toEngine = interceptSecrets(vault, (m) => supervisor.send(m), (cid, id, error) => void router.onEngineMessage({ t: 'res', cid, id, result: { ok: false, error } }))
+  const router = createIpcRouter({ postToEngine: toEngine, renderer, log })
+  // The host's own client: desktop notifications and the unread count on the tray.
+  const hostClient = createHostClient((m) => supervisor.send(m), 'electron')
   const supervisor = createEngineSupervisor({
     spawn: forkEngine,
     config: engineConfig,
     onEngineMessage: (m) => {
+      if (hostClient.onEngineMessage(m)) return
       if (!router.onEngineMessage(m)) log('warn', `engine message '${m.t}' not handled by the host`)
     },
-    onReady: () => router.engineUp(),
-    onDown: () => router.engineDown(),
+    onReady: () => {
+      supervisor.send({ t: 'secrets', smtpPassword: vault.load().smtpPassword })
+      hostClient.up()
+      router.engineUp()
+    },
+    onDown: () => {
+      hostClient.down()
+      router.engineDown()
+    },
     log,
   })
 
@@ -133,6 +156,20 @@ function main(): void {
     openMainWindow()
     tray = createAppTray(showMainWindow, (msg) => log('info', msg))
     tray?.setUnreadAlerts(0)
+    notifier = createAlertNotifier({
+      api: hostClient.api,
+      Notification,
+      platform: process.platform,
+      openSymbol: (symbol) => {
+        showMainWindow()
+        mainWindow?.webContents.send(IPC.command, `${OPEN_SYMBOL_COMMAND}${symbol}`)
+      },
+      setUnread: (count) => {
+        tray?.setUnreadAlerts(count)
+        app.setBadgeCount(count)
+      },
+      log,
+    })
 
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openMainWindow()
@@ -150,6 +187,8 @@ function main(): void {
     event.preventDefault()
     void supervisor.stop().finally(() => {
       drained = true
+      notifier?.dispose()
+      hostClient.dispose()
       tray?.dispose()
       tray = null
       app.quit()

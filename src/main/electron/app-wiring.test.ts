@@ -2,7 +2,7 @@
  * src/main/index.ts against a fake electron module: what the app asks Electron
  * for, and one message's trip renderer -> main -> engine process -> renderer.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EngineInfo } from '../../shared/contract'
 import { IPC } from '../../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from './security'
-import { fakeElectron, FakeBrowserWindow, FakeTray, type FakeUtilityProcess } from './fake-electron'
+import { fakeElectron, FakeBrowserWindow, FakeNotification, FakeTray, type FakeUtilityProcess } from './fake-electron'
+import { VAULT_FILE } from './secret-vault'
 
 vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron.module)
 
@@ -93,7 +94,7 @@ describe('with a fake electron module: the app wiring in src/main/index.ts', () 
     expect(engine().modulePath).toBe(join(mainDir, 'engine-utility.js'))
     expect(engine().args).toEqual([])
     expect(engine().options).toEqual({ serviceName: 'TickStock Engine' })
-    expect(engine().posted).toEqual([{ t: 'config', config: { dataDir: join(userData, 'data'), redis: null } }])
+    expect(engine().posted).toEqual([{ t: 'config', config: { dataDir: join(userData, 'data'), secrets: 'host', redis: null } }])
     expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('storage will fail to open under Electron until it is built'))
   })
 
@@ -103,9 +104,52 @@ describe('with a fake electron module: the app wiring in src/main/index.ts', () 
     state.ipcMain.emit(IPC.client, ipcEvent(), { t: 'req', id: 1, method: 'engine.info', params: {} })
     expect(engine().posted).toHaveLength(1) // held until the engine is ready
     engine().emit('message', { t: 'ready', info })
-    expect(engine().posted.at(-1)).toEqual({ t: 'req', cid: wc.id, id: 1, method: 'engine.info', params: {} })
+    expect(engine().posted).toContainEqual({ t: 'req', cid: wc.id, id: 1, method: 'engine.info', params: {} })
     engine().emit('message', { t: 'res', cid: wc.id, id: 1, result: { ok: true, value: info } })
     expect(wc.sent.at(-1)).toEqual([IPC.server, { t: 'res', id: 1, result: { ok: true, value: info } }])
+  })
+
+  it('on engine ready: hands it the SMTP password from the keychain (none yet) and subscribes the host to alerts', () => {
+    expect(engine().posted).toContainEqual({ t: 'secrets', smtpPassword: null })
+    const subs = engine().posted.filter((m): m is { t: 'sub'; cid: number; topic: string } => (m as { t: string }).t === 'sub').map((m) => [m.cid, m.topic])
+    expect(subs).toEqual(expect.arrayContaining([[-1, 'alerts'], [-1, 'alertsUnread']]))
+  })
+
+  it('a new SMTP password goes to the keychain vault and to the engine in memory, never in the request the engine stores', () => {
+    const wc = win().webContents
+    state.ipcMain.emit(IPC.client, ipcEvent(), { t: 'req', id: 7, method: 'alerts.settings.set', params: { settings: { mute: false }, smtpPassword: 'hunter2' } })
+    const posted = engine().posted.slice(-2)
+    expect(posted).toEqual([
+      { t: 'secrets', smtpPassword: 'hunter2' },
+      { t: 'req', cid: wc.id, id: 7, method: 'alerts.settings.set', params: { settings: { mute: false } } },
+    ])
+    const vault = readFileSync(join(userData, VAULT_FILE), 'utf8')
+    expect(vault).not.toContain('hunter2')
+    expect(state.app.listenerCount('before-quit')).toBeGreaterThan(0)
+  })
+
+  it('shows a desktop notification for an alert pushed to the host (fake Electron Notification); a click opens its symbol in the window', async () => {
+    const sub = engine().posted.find((m) => (m as { t: string; cid?: number; topic?: string }).t === 'sub' && (m as { topic: string }).topic === 'alerts' && (m as { cid: number }).cid === -1) as { sid: number }
+    const alert = {
+      id: 41, ruleId: 'r', ruleName: 'Momentum', eventId: 1, symbol: 'NVDA', pattern: 'BullFlag', tier: 'intraday', confidence: 0.9, priority: 'CRITICAL', price: 120,
+      detectedAt: 1, firedAt: 2, urgency: 'critical', matched: [], suppressedBy: null, read: false, acknowledged: false, feedback: null, test: false,
+      channels: [{ channel: 'desktop', target: null, state: 'pending', reason: null, attempts: 0, at: 2 }],
+    }
+    engine().emit('message', { t: 'push', cid: -1, topic: 'alerts', parts: [{ sid: sub.sid, payload: [alert] }] })
+    const claim = engine().posted.at(-1) as { t: string; cid: number; id: number; method: string; params: unknown }
+    expect(claim).toMatchObject({ t: 'req', cid: -1, method: 'alerts.claim', params: { id: 41 } })
+    engine().emit('message', { t: 'res', cid: -1, id: claim.id, result: { ok: true, value: { claimed: true } } })
+    await tick()
+    const note = FakeNotification.made.at(-1)!
+    expect(note.options).toMatchObject({ title: 'NVDA BullFlag', silent: true })
+    expect(note.shown).toBe(true)
+    expect(engine().posted.at(-1)).toMatchObject({ cid: -1, method: 'alerts.report', params: { id: 41, channel: 'desktop', state: 'sent' } })
+    note.emit('click')
+    expect(win().webContents.sent.at(-1)).toEqual([IPC.command, 'symbol.open:NVDA'])
+    // The unread count reaches the badge.
+    const unreadSub = engine().posted.find((m) => (m as { topic?: string; cid?: number }).topic === 'alertsUnread' && (m as { cid: number }).cid === -1) as { sid: number }
+    engine().emit('message', { t: 'push', cid: -1, topic: 'alertsUnread', parts: [{ sid: unreadSub.sid, payload: { unread: 4 } }] })
+    expect(state.app.badgeCount).toBe(4)
   })
 
   it('refuses messages from a subframe, a foreign page or with a bad payload', () => {

@@ -20,7 +20,7 @@ function sources(over: Partial<EngineConfigSources> & { files?: Record<string, s
 describe('engine config for the desktop host', () => {
   it('defaults to the demo feed with data under userData, and warns once that there is no Electron sqlite build', () => {
     const r = resolveEngineConfig(sources())
-    expect(r.config).toEqual({ dataDir: join(userDataDir, 'data'), redis: null })
+    expect(r.config).toEqual({ dataDir: join(userDataDir, 'data'), secrets: 'host', redis: null })
     expect(r.redisSource).toBe('demo')
     expect(r.warnings).toHaveLength(1)
     expect(r.warnings[0]).toMatch(/storage will fail to open under Electron until it is built/)

@@ -55,7 +55,8 @@ export function electronSqliteBindingPath(appRoot: string): string {
 
 export function resolveEngineConfig(src: EngineConfigSources): ResolvedEngineConfig {
   const warnings: string[] = []
-  const config: EngineConfigInput = { dataDir: join(src.userDataDir, 'data') }
+  // The SMTP password stays with the host (the OS keychain), never in the engine's files.
+  const config: EngineConfigInput = { dataDir: join(src.userDataDir, 'data'), secrets: 'host' }
 
   let settings: HostSettings = {}
   const file = settingsPath(src.userDataDir)

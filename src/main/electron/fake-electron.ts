@@ -146,6 +146,26 @@ export class FakeTray extends EventEmitter {
   }
 }
 
+/** Electron's Notification (the real one needs an OS notification daemon). */
+export class FakeNotification extends EventEmitter {
+  static made: FakeNotification[] = []
+  static isSupported(): boolean {
+    return true
+  }
+  shown = false
+  constructor(readonly options: unknown) {
+    super()
+    FakeNotification.made.push(this)
+  }
+  show(): void {
+    this.shown = true
+    this.emit('show')
+  }
+  close(): void {
+    this.emit('close')
+  }
+}
+
 class FakeApp extends EventEmitter {
   userData = '/tmp/tickstock-fake-userdata'
   appPath = '/tmp/tickstock-fake-app'
@@ -164,6 +184,11 @@ class FakeApp extends EventEmitter {
     this.sandboxEnabled = true
   }
   setAppUserModelId(): void {}
+  badgeCount = 0
+  setBadgeCount(n: number): boolean {
+    this.badgeCount = n
+    return true
+  }
   getPath(name: string): string {
     if (name !== 'userData') throw new Error(`fake app.getPath: ${name} not modelled`)
     return this.userData
@@ -251,6 +276,16 @@ function createFake() {
       setApplicationMenu: (m: unknown) => void state.menus.push(m),
     },
     Tray: FakeTray,
+    Notification: FakeNotification,
+    /** Not encryption: a marked copy, so tests can see the password was never written in the clear. */
+    safeStorage: {
+      available: true,
+      isEncryptionAvailable(): boolean {
+        return this.available
+      },
+      encryptString: (plain: string) => Buffer.from(`fake-keychain:${Buffer.from(plain).toString('hex')}`),
+      decryptString: (enc: Buffer) => Buffer.from(enc.toString().replace(/^fake-keychain:/, ''), 'hex').toString(),
+    },
     nativeImage: { createFromBitmap: (buf: Buffer, size: unknown) => ({ buf, size }) },
   }
   return { state, module }
