@@ -9,7 +9,10 @@ import { MenuBar } from './MenuBar'
 import { NoticeToast } from './NoticeToast'
 import { buildCommands, type DialogRequest } from './shell-commands'
 import type { Shell } from './shell'
-import { PALETTE_COMMAND } from '../../../shared/menu-commands'
+import { OPEN_SYMBOL_COMMAND, PALETTE_COMMAND } from '../../../shared/menu-commands'
+import { AlertLayer } from '../alerts/AlertLayer'
+import { useAlertCommands } from '../alerts/alert-commands'
+import { AlertsContext, useAppAlertController } from '../alerts/alerts-context'
 
 export function App({ shell }: { shell: Shell }) {
   const { layout, theme, links, dock, registry, api, terminal } = shell
@@ -22,6 +25,8 @@ export function App({ shell }: { shell: Shell }) {
   const [paletteOpen, setPaletteOpen] = useState(false)
   const [dialog, setDialog] = useState<DialogRequest | null>(null)
   const returnFocus = useRef<HTMLElement | null>(null)
+  const alerts = useAppAlertController(api, (symbol) => dock.jumpToSymbol(symbol))
+  const alertCommands = useAlertCommands(alerts)
 
   const openPalette = useCallback(() => {
     returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
@@ -34,8 +39,8 @@ export function App({ shell }: { shell: Shell }) {
   }, [])
 
   const commands = useMemo(
-    () =>
-      buildCommands({
+    () => [
+      ...buildCommands({
         panels: registry.entries(),
         layouts,
         current,
@@ -53,7 +58,9 @@ export function App({ shell }: { shell: Shell }) {
         setTheme: (t) => theme.getState().setTheme(t),
         openPalette,
       }),
-    [registry, layouts, current, themeName, dock, layout, theme, openPalette],
+      ...alertCommands,
+    ],
+    [registry, layouts, current, themeName, dock, layout, theme, openPalette, alertCommands],
   )
   const paletteCommands = useMemo(() => commands.filter((c) => c.id !== 'symbol.jump'), [commands])
 
@@ -66,9 +73,11 @@ export function App({ shell }: { shell: Shell }) {
     () =>
       api.onHostCommand?.((id) => {
         if (id === PALETTE_COMMAND) openPalette()
+        // A desktop notification was clicked: its symbol goes to the linked panels.
+        else if (id.startsWith(OPEN_SYMBOL_COMMAND)) dock.jumpToSymbol(id.slice(OPEN_SYMBOL_COMMAND.length))
         else commandsRef.current.find((c) => c.id === id)?.run()
       }),
-    [api, openPalette],
+    [api, openPalette, dock],
   )
 
   useEffect(() => {
@@ -91,16 +100,19 @@ export function App({ shell }: { shell: Shell }) {
 
   return (
     <TerminalStoreContext value={terminal}>
-      <div className="app">
-        <MenuBar commands={commands} current={current} dirty={dirty} saving={saving} onPalette={openPalette} />
-        <main className="workspace">
-          <Dock controller={dock} api={api} links={links} showEmptyHint={phase === 'ready'} />
-          <NoticeToast layout={layout} />
-        </main>
-        <StatusBar store={terminal} />
-        {paletteOpen && <CommandPalette commands={paletteCommands} onSymbol={(s) => dock.jumpToSymbol(s)} onClose={closePalette} />}
-        {dialog && <LayoutDialog request={dialog} layout={layout} onClose={() => setDialog(null)} onOpen={setDialog} />}
-      </div>
+      <AlertsContext value={alerts}>
+        <div className="app">
+          <MenuBar commands={commands} current={current} dirty={dirty} saving={saving} onPalette={openPalette} />
+          <main className="workspace">
+            <Dock controller={dock} api={api} links={links} showEmptyHint={phase === 'ready'} />
+            <NoticeToast layout={layout} />
+            <AlertLayer controller={alerts} dock={dock} />
+          </main>
+          <StatusBar store={terminal} />
+          {paletteOpen && <CommandPalette commands={paletteCommands} onSymbol={(s) => dock.jumpToSymbol(s)} onClose={closePalette} />}
+          {dialog && <LayoutDialog request={dialog} layout={layout} onClose={() => setDialog(null)} onOpen={setDialog} />}
+        </div>
+      </AlertsContext>
     </TerminalStoreContext>
   )
 }

@@ -40,7 +40,8 @@ function sectionsFor(menu: MenuId, commands: readonly Command[]): MenuSection[] 
       return [
         { label: 'Theme', commands: commands.filter((c) => c.id === 'theme.dark' || c.id === 'theme.light') },
         { commands: commands.filter((c) => c.id === 'symbol.jump') },
-      ]
+        { label: 'Alerts', commands: commands.filter((c) => c.group === 'Alerts') },
+      ].filter((s) => s.commands.length > 0)
   }
 }
 

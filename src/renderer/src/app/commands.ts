@@ -4,7 +4,7 @@
  */
 import { normalizeSymbol } from '../state/link-store'
 
-export type CommandGroup = 'Symbol' | 'Panels' | 'Layout' | 'Theme' | 'View'
+export type CommandGroup = 'Symbol' | 'Panels' | 'Layout' | 'Theme' | 'View' | 'Alerts'
 
 export interface Command {
   /** Stable id, also the menu item's and palette item's data-command-id. */
