@@ -6,9 +6,9 @@ import { buildCommands } from '../../app/shell-commands'
 const TYPES = ['market-overview', 'etf-matrix', 'sector-heatmap', 'rotation-graph', 'correlation-matrix']
 
 describe('market panels in the app registry', () => {
-  it('registers the five market panels after the original ones (then the sector table), each opening from the Panels menu', () => {
+  it('registers the five market panels after the original ones (then the sector table and the alert panels), each opening from the Panels menu', () => {
     const reg = createAppPanelRegistry()
-    expect(reg.definitions.map((d) => d.type)).toEqual(['tier-board', 'chart', 'tier-metrics', ...TYPES, 'sector-table'])
+    expect(reg.definitions.map((d) => d.type)).toEqual(['tier-board', 'chart', 'tier-metrics', ...TYPES, 'sector-table', 'alerts', 'alert-rules', 'alert-stats'])
     const ids = reg.entries().map((e) => e.id)
     for (const t of TYPES) expect(ids).toContain(t)
     expect(reg.defaultLink(reg.get('market-overview')!)).toBe('none')
