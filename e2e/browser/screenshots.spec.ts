@@ -1,11 +1,14 @@
 /**
  * The README's screenshots: the default layout at 1920x1080, dark and light,
  * with the demo feed filling the boards and the chart linked to a symbol with
- * detections. Written to docs/screenshots/ (committed).
+ * detections; and a market layout (overview, ETF matrix, rotation graph, a
+ * tier board and SPY's daily chart with its regime band) on the demo market.
+ * Written to docs/screenshots/ (committed).
  */
 import { join } from 'node:path'
 import { test, expect, PROJECT_ROOT } from '../support/fixtures'
-import { TIER_NAMES } from '../pages/terminal-page'
+import { HostApi } from '../pages/host-api'
+import { TIER_NAMES, type TerminalPage } from '../pages/terminal-page'
 
 const OUT = join(PROJECT_ROOT, 'docs', 'screenshots')
 
@@ -50,5 +53,79 @@ test('screenshots of the default layout, dark and light', async ({ terminal, pag
   await expect.poll(pageBg).not.toBe(darkBg)
   await page.mouse.move(0, 0)
   await page.screenshot({ path: join(OUT, 'terminal-light.png'), animations: 'disabled' })
+  expect(terminal.errors).toEqual([])
+})
+
+/** Wait until a tier board shows a screenful of rows. */
+async function boardFull(terminal: TerminalPage, tier: (typeof TIER_NAMES)[number]): Promise<void> {
+  await expect
+    .poll(async () => {
+      const [rendered, visible] = await terminal.board(tier).scroller.evaluate((el) => [el.querySelectorAll('[data-testid="event-row"]').length, Math.floor(el.clientHeight / 22) - 1])
+      return rendered >= visible
+    }, { timeout: 60_000, message: `${tier} board full` })
+    .toBe(true)
+}
+
+/** A golden-layout item of the saved format (the fields golden-layout itself writes; see state/layout-format.ts). */
+type GlItem = { type: string; content: GlItem[]; [key: string]: unknown }
+
+test('screenshot of a market layout', async ({ terminal, page, stack }) => {
+  await terminal.goto()
+  // The market layout, in the terminal's own saved format: built from the default layout's items, saved as "Market" and chosen.
+  const snapshot = await terminal.layoutSnapshot()
+  const config = snapshot.config as { gl: { root: GlItem }; links: Record<string, string | null> }
+  const items: GlItem[] = []
+  const walk = (it: GlItem) => {
+    items.push(it)
+    it.content.forEach(walk)
+  }
+  walk(config.gl.root)
+  const like = (type: string) => items.find((it) => it.type === type)!
+  const [rowT, stackT, compT] = [like('row'), like('stack'), like('component')]
+  const panel = (componentType: string, title: string, state: unknown, size: number, link = 'red'): GlItem => ({
+    ...stackT,
+    size,
+    sizeUnit: '%',
+    activeItemIndex: 0,
+    content: [{ ...compT, title, componentType, componentState: { state, link, symbol: null }, content: [] }],
+  })
+  const row = (size: number, content: GlItem[]): GlItem => ({ ...rowT, size, sizeUnit: '%', content })
+  const intraday = items.find((it) => it.componentType === 'tier-board' && (it.componentState as { state: { tier: string } }).state.tier === 'intraday')!
+  const root: GlItem = {
+    ...config.gl.root,
+    content: [
+      row(57, [
+        panel('market-overview', 'Market overview', {}, 31, 'none'),
+        panel('etf-matrix', 'ETF matrix', { sort: { key: '1D', dir: 'desc' } }, 37),
+        panel('rotation-graph', 'Sector rotation', { tailWeeks: 8 }, 32),
+      ]),
+      row(43, [
+        { ...stackT, size: 48, sizeUnit: '%', activeItemIndex: 0, content: [intraday] },
+        panel('chart', 'Chart · SPY 1D', { symbol: 'SPY', timeframe: '1D', regimeBand: null }, 52),
+      ]),
+    ],
+  }
+  const host = await HostApi.connect(stack.url)
+  try {
+    await host.request('layouts.save', { name: 'Market', version: snapshot.version, config: { ...config, gl: { ...config.gl, root }, links: { ...config.links, red: 'SPY' } } })
+    await host.request('prefs.set', { currentLayout: 'Market' })
+  } finally {
+    host.close()
+  }
+  await terminal.goto()
+  await expect(terminal.menu.currentLayout).toHaveAttribute('data-layout-name', 'Market')
+
+  await expect(terminal.overview.regimeBadge).toHaveText(/^(Bull|Bear|Consolidation)$/)
+  await expect(terminal.overview.historyItems.first()).toBeVisible()
+  await terminal.etfMatrix.waitForRows(16)
+  await expect(terminal.rotation.points).toHaveCount(11)
+  await boardFull(terminal, 'intraday')
+  await expect(terminal.chart.root).toHaveAttribute('data-symbol', 'SPY')
+  await expect(terminal.chart.root).toHaveAttribute('data-timeframe', '1D')
+  await expect(terminal.chart.regimeLegend).toBeVisible()
+  await expect(terminal.etfMatrix.row('SPY')).toHaveClass(/\bselected\b/)
+  await page.mouse.move(0, 0)
+  await page.locator('body').evaluate((el) => el.ownerDocument.activeElement?.blur?.())
+  await page.screenshot({ path: join(OUT, 'market-dark.png'), animations: 'disabled' })
   expect(terminal.errors).toEqual([])
 })

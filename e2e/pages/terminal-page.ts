@@ -8,11 +8,14 @@
  * or short strings.
  */
 import { expect, type Locator, type Page } from '@playwright/test'
+import { CorrelationMatrixPage, EtfMatrixPage, MarketOverviewPage, RotationGraphPage, SectorHeatmapPage, SectorTablePage } from './market-pages'
 
 export type TierName = 'daily' | 'intraday' | 'combo'
 export const TIER_NAMES: readonly TierName[] = ['daily', 'intraday', 'combo']
 
-export type PanelType = 'tier-board' | 'chart' | 'tier-metrics'
+export type PanelType = 'tier-board' | 'chart' | 'tier-metrics' | MarketPanelType
+/** Panels the Panels menu opens by type (`panel.open:<type>`). */
+export type MarketPanelType = 'market-overview' | 'etf-matrix' | 'sector-heatmap' | 'rotation-graph' | 'correlation-matrix' | 'sector-table'
 export type ColumnKey = 'time' | 'symbol' | 'pattern' | 'confidence' | 'priority' | 'price' | 'change' | 'rvol' | 'rs' | 'expiry'
 export type Theme = 'dark' | 'light'
 
@@ -34,6 +37,18 @@ export interface LayoutState {
   current: string | null
   dirty: boolean
   saving: boolean
+}
+
+/** A row's Mkt cell: the sector fund stamped at arrival, whether the pattern was aligned with the regime, and the cell's spoken text. */
+export interface MarketCell {
+  id: number
+  symbol: string
+  /** The cell's text: the sector fund ('' when the symbol has none). */
+  sector: string
+  /** data-aligned: 'true' | 'false', or null when the row has no market stamp. */
+  aligned: string | null
+  /** aria-label (also the title): "Bull regime, risk +0.35, XLK (Technology) Leading at arrival; aligned with the regime". */
+  label: string
 }
 
 /** Runs in the page: what a row shows (one function, serialized by Playwright, for every read). */
@@ -115,6 +130,47 @@ export class TierBoardPage {
     return data
   }
 
+  /** The Mkt cell of every rendered row, top to bottom, read in one go. */
+  async readMarketCells(): Promise<MarketCell[]> {
+    return this.rows.evaluateAll((els: RowElement[]) =>
+      els.map((el) => {
+        const cell = el.querySelector('[data-field="market"]') as (RowElement & { textContent: string | null }) | null
+        return {
+          id: Number(el.getAttribute('data-id')),
+          symbol: el.getAttribute('data-symbol') ?? '',
+          sector: cell?.textContent ?? '',
+          aligned: cell?.getAttribute('data-aligned') ?? null,
+          label: cell?.getAttribute('aria-label') ?? '',
+        }
+      }),
+    )
+  }
+
+  /** The footer's row count ("1,234 rows"). */
+  async rowCount(): Promise<number> {
+    return Number(((await this.rowCountLabel.textContent()) ?? '').replace(/[^\d]/g, ''))
+  }
+
+  get alignedToggle(): Locator {
+    return this.root.getByTestId('filter-aligned')
+  }
+  /** "Sector: XLK (linked)": shown while the board follows a sector fund of its link group. */
+  get linkedSector(): Locator {
+    return this.root.getByTestId('linked-sector')
+  }
+  get linkedSectorRemove(): Locator {
+    return this.root.getByTestId('linked-sector-remove')
+  }
+  get followLinkedSector(): Locator {
+    return this.root.getByTestId('follow-linked-sector')
+  }
+  get sectorFilter(): Locator {
+    return this.root.getByTestId('filter-sector')
+  }
+  quadrantFilter(quadrant: 'leading' | 'improving' | 'weakening' | 'lagging'): Locator {
+    return this.root.getByTestId(`filter-quadrant-${quadrant}`)
+  }
+
   async rowIds(): Promise<number[]> {
     return this.rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-id'))))
   }
@@ -190,6 +246,14 @@ export class ChartPage {
   }
   async symbol(): Promise<string | null> {
     return this.root.getAttribute('data-symbol')
+  }
+  /** The "Regime" toggle (daily and weekly timeframes only); aria-pressed says whether the band shows. */
+  get regimeToggle(): Locator {
+    return this.root.getByTestId('chart-regime-toggle')
+  }
+  /** "Bull since Jul 1, 2026", with data-regime: shown while the band is on and bars are drawn. */
+  get regimeLegend(): Locator {
+    return this.root.getByTestId('chart-regime-legend')
   }
   async markerCount(): Promise<number> {
     return Number((await this.markers.getAttribute('data-count')) ?? '0')
@@ -306,6 +370,12 @@ export class TerminalPage {
   readonly menu: MenuBarPage
   readonly palette: PalettePage
   readonly layoutDialog: LayoutDialogPage
+  readonly overview: MarketOverviewPage
+  readonly etfMatrix: EtfMatrixPage
+  readonly rotation: RotationGraphPage
+  readonly heatmap: SectorHeatmapPage
+  readonly correlation: CorrelationMatrixPage
+  readonly sectorTable: SectorTablePage
 
   constructor(readonly page: Page) {
     page.on('console', (msg) => {
@@ -318,6 +388,26 @@ export class TerminalPage {
     this.menu = new MenuBarPage(page)
     this.palette = new PalettePage(page)
     this.layoutDialog = new LayoutDialogPage(page)
+    this.overview = new MarketOverviewPage(page)
+    this.etfMatrix = new EtfMatrixPage(page)
+    this.rotation = new RotationGraphPage(page)
+    this.heatmap = new SectorHeatmapPage(page)
+    this.correlation = new CorrelationMatrixPage(page)
+    this.sectorTable = new SectorTablePage(page)
+  }
+
+  /**
+   * Panels > the panel's entry; waits for its tab. A new panel joins the
+   * focused stack (golden-layout's choice) as its front tab, hiding the one
+   * there: `beside` (a panel's tab) is clicked first to pick that stack.
+   */
+  async openPanel(type: MarketPanelType | 'chart' | 'tier-metrics', beside?: Locator): Promise<void> {
+    // The tab's title, not its link chip.
+    if (beside) await beside.locator('.lm_title').click()
+    const before = await this.panelHeader(type).count()
+    await this.menu.run('panels', `panel.open:${type}`)
+    await expect(this.panelHeader(type)).toHaveCount(before + 1)
+    await expect(this.panel(type).last()).toBeVisible()
   }
 
   /** Open the terminal with the test hook (`?e2e=1`) and wait until its layout is decided. `base`: a path (the test's baseURL) or a full URL. */
