@@ -9,6 +9,10 @@ import { join } from 'node:path'
 import { test, expect, PROJECT_ROOT } from '../support/fixtures'
 import { HostApi } from '../pages/host-api'
 import { TIER_NAMES, type TerminalPage } from '../pages/terminal-page'
+import { MARKET_UNIVERSE } from '../../src/main/engine/market/market-state'
+
+/** The demo market's funds. */
+const DEMO_FUNDS = new Set(MARKET_UNIVERSE)
 
 const OUT = join(PROJECT_ROOT, 'docs', 'screenshots')
 
@@ -33,8 +37,12 @@ test('screenshots of the default layout, dark and light', async ({ terminal, pag
   // Chart: the symbol of a recent intraday row, with its markers.
   const intraday = terminal.board('intraday')
   await intraday.pause()
-  const row = (await intraday.readRows())[0]!
-  await intraday.rows.first().click()
+  // A stock, not a fund: the demo market's funds chart completed minutes only, so a pattern in the
+  // current minute has no bar (and no marker) yet on theirs.
+  const rows = await intraday.readRows()
+  const index = Math.max(0, rows.findIndex((r) => !DEMO_FUNDS.has(r.symbol)))
+  const row = rows[index]!
+  await intraday.rows.nth(index).click()
   await intraday.resume()
   await expect(terminal.chart.root).toHaveAttribute('data-symbol', row.symbol)
   await expect.poll(() => terminal.chart.markerCount()).toBeGreaterThan(0)

@@ -69,6 +69,22 @@ describe('Engine requests', () => {
     expect(r.ok && r.value.patterns.map((p) => [p.symbol, p.pattern, p.tier, p.priority])).toEqual([['NVDA', 'Hammer', 'intraday', 'HIGH']])
   })
 
+  it('a host message whose handling throws is answered with an error and the engine keeps serving', () => {
+    const { engine, posted } = makeEngine(null)
+    // Simulates a bug in the hub (e.g. a topic it was not built for): only the one subscription fails.
+    const hub = (engine as unknown as { hub: { subscribe: () => never } }).hub
+    const original = hub.subscribe
+    hub.subscribe = () => {
+      throw new Error('boom')
+    }
+    engine.onHostMessage({ t: 'sub', cid: 1, sid: 5, topic: 'alerts', filter: {} })
+    hub.subscribe = original
+    expect(posted.find((m) => m.t === 'suberr')).toMatchObject({ t: 'suberr', cid: 1, sid: 5, error: { code: 'internal', message: expect.stringContaining('boom') } })
+    expect(posted.some((m) => m.t === 'log' && m.level === 'error' && m.msg.includes('boom'))).toBe(true)
+    engine.onHostMessage({ t: 'req', cid: 1, id: 9, method: 'engine.info', params: {} })
+    expect(posted.at(-1)).toMatchObject({ t: 'res', cid: 1, id: 9, result: { ok: true } })
+  })
+
   it('counts junk by reason in health and keeps going', () => {
     const { engine, feed } = makeEngine(null)
     feed.send('tickstock.events.patterns', { test: 'permission_check' })

@@ -561,6 +561,17 @@ export class Engine {
   // ------------------------------------------------------------ subscriptions (from the host)
 
   onHostMessage(m: HostToEngine): void {
+    try {
+      this.dispatchHostMessage(m)
+    } catch (e) {
+      // One bad message (a bug in a handler, a subscription the hub cannot take) must not end the engine.
+      this.log('error', `host message '${m.t}' failed: ${(e as Error).stack ?? String(e)}`)
+      if (m.t === 'req') this.deps.post({ t: 'res', cid: m.cid, id: m.id, result: fail('internal', `${m.method} failed: ${(e as Error).message}`) })
+      else if (m.t === 'sub') this.deps.post({ t: 'suberr', cid: m.cid, sid: m.sid, error: { code: 'internal', message: `subscribing to ${m.topic} failed: ${(e as Error).message}` } })
+    }
+  }
+
+  private dispatchHostMessage(m: HostToEngine): void {
     switch (m.t) {
       case 'req': {
         const result = this.handle(m.method, m.params)

@@ -158,8 +158,8 @@ function RegimeHistory({ query }: { query: MarketQuery<{ events: RegimeChangeEve
         <ol className="market-changes" data-testid="regime-changes">
           {events.slice(0, REGIME_HISTORY_LIMIT).map((c) => (
             <li key={c.date} data-testid="regime-change" title={`Recorded ${new Date(c.recordedAt).toLocaleString()}`}>
-              <span className="dim num">{c.date}</span>
-              <span>
+              <span className="dim num market-change-date">{c.date}</span>
+              <span className="market-change-what">
                 {c.from ? <span className={`regime-text ${REGIME_CLASS[c.from]}`}>{c.from}</span> : <span className="dim">—</span>}
                 {' → '}
                 <span className={`regime-text ${REGIME_CLASS[c.to]}`}>{c.to}</span>

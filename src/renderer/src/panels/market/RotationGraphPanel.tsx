@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { RotationQuadrant, SectorRotation } from '../../../../shared/domain'
 import type { PanelProps } from '../../app/panel-types'
 import { DrillHint } from './DrillHint'
-import { formatFixed, quadrantOf, rrgPosition, rrgScale } from './market-model'
+import { formatFixed, placeLabels, quadrantOf, rrgPosition, rrgScale } from './market-model'
 import { QueryLine } from './QueryLine'
 import { SECTOR_DRILL_HINT } from './SectorHeatmapPanel'
 import { SegmentedSwitch } from './SegmentedSwitch'
@@ -60,6 +60,8 @@ export function RotationGraphPanel({ api, visible, state, setState, link }: Pane
   const [hover, setHover] = useState<string | null>(null)
   const points = rrgPoints(q.value?.sectors ?? [])
   const hovered = points.find((p) => p.symbol === hover) ?? points.find((p) => p.symbol === link.symbol) ?? null
+  // The linked sector's label keeps the usual place; the others move aside rather than cover it.
+  const labels = placeLabels([...points].sort((a, b) => Number(b.symbol === link.symbol) - Number(a.symbol === link.symbol)))
   return (
     <div className="market-panel rotation-graph" data-testid="rotation-graph">
       <QueryLine query={q} asOf={q.value?.asOf ?? null}>
@@ -119,7 +121,7 @@ export function RotationGraphPanel({ api, visible, state, setState, link }: Pane
             {/* A wider, invisible target than the dot: easier to hit. */}
             <circle className="rrg-hit" cx={p.x} cy={p.y} r={11} />
             <circle className="rrg-dot" cx={p.x} cy={p.y} r={4.5} />
-            <text className="rrg-label" x={p.x + 7} y={p.y - 6}>
+            <text className="rrg-label" x={labels.get(p.symbol)?.x ?? p.x + 7} y={labels.get(p.symbol)?.y ?? p.y - 6} textAnchor={labels.get(p.symbol)?.anchor ?? 'start'}>
               {p.symbol}
             </text>
           </g>

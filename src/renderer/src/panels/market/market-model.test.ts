@@ -3,6 +3,7 @@ import { parseCorrelationMatrixState, parseEtfMatrixState, parseRotationGraphSta
 import { etfs, marketState, sectors } from './market-fixtures'
 import {
   centredBar,
+  placeLabels,
   formatReturn,
   formatShare,
   formatSigned,
@@ -143,5 +144,25 @@ describe('market panel saved state', () => {
     expect(parseRotationGraphState({ tailWeeks: 99 })).toEqual({ tailWeeks: 8 })
     expect(parseCorrelationMatrixState({ window: 20 })).toEqual({ window: 20 })
     expect(parseCorrelationMatrixState({ window: 30 })).toEqual({ window: 60 })
+  })
+})
+
+describe('rotation graph labels', () => {
+  it('keep the usual place when free, and move aside instead of covering one another', () => {
+    const spots = placeLabels([
+      { symbol: 'XLC', x: 100, y: 100 },
+      { symbol: 'XLY', x: 102, y: 101 }, // nearly on top of XLC
+      { symbol: 'XLK', x: 300, y: 300 },
+    ])
+    expect(spots.get('XLC')).toEqual({ x: 107, y: 94, anchor: 'start' })
+    expect(spots.get('XLK')).toEqual({ x: 307, y: 294, anchor: 'start' })
+    const xly = spots.get('XLY')!
+    expect(xly).not.toEqual({ x: 109, y: 95, anchor: 'start' })
+    // XLY's box does not meet XLC's.
+    const box = (s: { x: number; y: number; anchor: string }, w: number) => ({ x0: s.anchor === 'start' ? s.x : s.x - w, y0: s.y - 9, y1: s.y + 2, w })
+    const a = box(spots.get('XLC')!, 19.5)
+    const b = box(xly, 19.5)
+    const apart = b.x0 + b.w <= a.x0 || a.x0 + a.w <= b.x0 || b.y1 <= a.y0 || a.y1 <= b.y0
+    expect(apart).toBe(true)
   })
 })

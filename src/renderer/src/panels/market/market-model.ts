@@ -162,3 +162,49 @@ const round1 = (v: number): number => Math.round(v * 10) / 10
 
 export const isPeriod = (v: unknown): v is MarketPeriod => typeof v === 'string' && (MARKET_PERIODS as readonly string[]).includes(v)
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/** Where each rotation-graph label goes: beside its dot, moved to another side when it would cover a label already placed. */
+export interface LabelSpot {
+  x: number
+  y: number
+  anchor: 'start' | 'end'
+}
+
+const LABEL_H = 11
+const CHAR_W = 6.5
+/** Right-above first (the usual place), then right-below, left-above, left-below, and further out. */
+const LABEL_OFFSETS: readonly { dx: number; dy: number; anchor: 'start' | 'end' }[] = [
+  { dx: 7, dy: -6, anchor: 'start' },
+  { dx: 7, dy: 13, anchor: 'start' },
+  { dx: -7, dy: -6, anchor: 'end' },
+  { dx: -7, dy: 13, anchor: 'end' },
+  { dx: 7, dy: -18, anchor: 'start' },
+  { dx: -7, dy: -18, anchor: 'end' },
+  { dx: 7, dy: 25, anchor: 'start' },
+  { dx: -7, dy: 25, anchor: 'end' },
+]
+
+/** Greedy placement in the given order (put the selected or hovered sector first so it keeps the usual place). */
+export function placeLabels(points: readonly { symbol: string; x: number; y: number }[]): Map<string, LabelSpot> {
+  const boxes: { x0: number; x1: number; y0: number; y1: number }[] = []
+  const out = new Map<string, LabelSpot>()
+  const boxOf = (p: { x: number; y: number }, o: (typeof LABEL_OFFSETS)[number], w: number) => {
+    const x = p.x + o.dx
+    const x0 = o.anchor === 'start' ? x : x - w
+    return { x0, x1: x0 + w, y0: p.y + o.dy - LABEL_H + 2, y1: p.y + o.dy + 2 }
+  }
+  const overlaps = (b: { x0: number; x1: number; y0: number; y1: number }): boolean => boxes.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1)
+  for (const p of points) {
+    const w = p.symbol.length * CHAR_W
+    let chosen = LABEL_OFFSETS[0]!
+    for (const o of LABEL_OFFSETS) {
+      if (!overlaps(boxOf(p, o, w))) {
+        chosen = o
+        break
+      }
+    }
+    boxes.push(boxOf(p, chosen, w))
+    out.set(p.symbol, { x: p.x + chosen.dx, y: p.y + chosen.dy, anchor: chosen.anchor })
+  }
+  return out
+}
