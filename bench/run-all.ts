@@ -11,6 +11,9 @@ const BENCHES: { file: string; nodeArgs: string[] }[] = [
   { file: 'rest.ts', nodeArgs: [] },
   // Reads the real ETF history from ../shared/data/etf-daily.
   { file: 'market.ts', nodeArgs: [] },
+  { file: 'alerts.ts', nodeArgs: [] },
+  // Runs latency.ts twice, without and with 10,000 alert rules.
+  { file: 'alert-latency.ts', nodeArgs: [] },
   // Needs the built renderer (npm run build); drives Debian Chromium.
   { file: 'terminal.ts', nodeArgs: [] },
 ]

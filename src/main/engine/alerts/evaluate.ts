@@ -4,11 +4,12 @@
  * state: the session comes from the event's detectedAt, the market from the
  * stamp the event carries, watchlists and the sector table from the context.
  *
- * A rule is compiled once (sets for its lists, closures per condition) and
+ * A rule is compiled once (sets for its lists, cheap conditions first) and
  * the result memoized on its condition tree, so rules are treated as
  * immutable: an edited rule is a new object. Evaluation runs in two steps:
  * a test that answers yes/no without allocating, and only for a rule that
- * matched, its "matched" lines.
+ * matched, its "matched" lines. The event's side of those lines is formatted
+ * once per event (EventFacts), the rule's once per rule.
  *
  * Semantics worth knowing:
  * - A condition's lists are "any of"; an empty include list does not
@@ -35,8 +36,6 @@ export interface EvalContext {
   /** The sector fund of a symbol (the sector table), for events without a market stamp. */
   readonly sectorOf?: (symbol: string) => string | null
 }
-
-export const EMPTY_CONTEXT: EvalContext = Object.freeze({ watchlists: new Map<string, ReadonlySet<string>>() })
 
 export interface RuleMatch {
   /** The conditions that made the rule match, as a trader reads them. */

@@ -289,31 +289,59 @@ function bitsOf(f: EventFacts): EventBits {
 }
 
 /**
- * The entries filed under one key, sorted by confidence floor, with their
- * checks also laid out in typed arrays: a scan reads a few contiguous arrays
- * and touches an entry only when it passes.
+ * Every bucket's entries, sorted by confidence floor within each bucket, laid
+ * out one bucket after another in typed arrays: a scan reads a few contiguous
+ * arrays and touches an entry only when it passes. (One array per bucket
+ * would cost more than the entries: most symbol x pattern buckets hold one.)
  */
-class Bucket<R> {
+class Arena<R> {
+  readonly entries: Entry<R>[] = []
   readonly minConfidence: Float64Array
   readonly minPriority: Int8Array
   readonly minRelVolume: Float64Array
   readonly minTiers: Int8Array
   readonly mask: Int32Array
   readonly sectorMask: Int32Array
+  private readonly starts: Int32Array
+  private readonly ends: Int32Array
 
-  constructor(readonly entries: readonly Entry<R>[]) {
-    this.minConfidence = Float64Array.from(entries, (e) => e.minConfidence)
-    this.minPriority = Int8Array.from(entries, (e) => e.minPriority)
-    this.minRelVolume = Float64Array.from(entries, (e) => e.minRelVolume)
-    this.minTiers = Int8Array.from(entries, (e) => e.minTiers)
-    this.mask = Int32Array.from(entries, (e) => e.mask)
-    this.sectorMask = Int32Array.from(entries, (e) => e.sectorMask)
+  /** `buckets`: each bucket's entries; bucket i is read by id i. */
+  constructor(buckets: readonly (readonly Entry<R>[])[]) {
+    const total = buckets.reduce((n, b) => n + b.length, 0)
+    this.minConfidence = new Float64Array(total)
+    this.minPriority = new Int8Array(total)
+    this.minRelVolume = new Float64Array(total)
+    this.minTiers = new Int8Array(total)
+    this.mask = new Int32Array(total)
+    this.sectorMask = new Int32Array(total)
+    this.starts = new Int32Array(buckets.length)
+    this.ends = new Int32Array(buckets.length)
+    let at = 0
+    buckets.forEach((bucket, id) => {
+      this.starts[id] = at
+      for (const e of bucket) {
+        this.entries.push(e)
+        this.minConfidence[at] = e.minConfidence
+        this.minPriority[at] = e.minPriority
+        this.minRelVolume[at] = e.minRelVolume
+        this.minTiers[at] = e.minTiers
+        this.mask[at] = e.mask
+        this.sectorMask[at] = e.sectorMask
+        at++
+      }
+      this.ends[id] = at
+    })
   }
 
-  /** Push the entries whose checks the event passes (floors sorted: stop at the first too high). */
-  collect(b: EventBits, out: Entry<R>[]): void {
+  size(id: number): number {
+    return this.ends[id]! - this.starts[id]!
+  }
+
+  /** Push the entries of bucket `id` whose checks the event passes (floors sorted: stop at the first too high). */
+  collect(id: number, b: EventBits, out: Entry<R>[]): void {
     const { minConfidence, minPriority, minRelVolume, minTiers, mask, sectorMask, entries } = this
-    for (let i = 0; i < minConfidence.length; i++) {
+    const end = this.ends[id]!
+    for (let i = this.starts[id]!; i < end; i++) {
       if (minConfidence[i]! > b.confidence) break
       if ((b.mask & ~mask[i]!) === 0 && (b.sector & ~sectorMask[i]!) === 0 && minPriority[i]! <= b.priority && minRelVolume[i]! <= b.relVolume && minTiers[i]! <= b.tiers) out.push(entries[i]!)
     }
@@ -334,12 +362,14 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 export class RuleIndex<R extends IndexableRule = AlertRule> {
-  private readonly bySymbolPattern = new Map<string, Bucket<R>>()
-  private readonly bySymbol = new Map<string, Bucket<R>>()
-  private readonly byPatternTier = new Map<string, Bucket<R>>()
-  private readonly byPattern = new Map<string, Bucket<R>>()
-  private readonly byTier = new Map<string, Bucket<R>>()
-  private readonly always: Bucket<R>
+  // Key -> bucket id in the arena, per way of filing.
+  private readonly bySymbolPattern = new Map<string, number>()
+  private readonly bySymbol = new Map<string, number>()
+  private readonly byPatternTier = new Map<string, number>()
+  private readonly byPattern = new Map<string, number>()
+  private readonly byTier = new Map<string, number>()
+  private readonly always: number
+  private readonly arena: Arena<R>
   /** Enabled rules indexed. */
   readonly size: number
   /** Rules that can never match (contradictory requirements), filed nowhere. */
@@ -415,18 +445,26 @@ export class RuleIndex<R extends IndexableRule = AlertRule> {
     this.size = seq
     this.unmatchable = unmatchable
     const byFloor = (a: Entry<R>, b: Entry<R>): number => a.minConfidence - b.minConfidence || a.seq - b.seq
-    const bucket = (list: Entry<R>[]): Bucket<R> => new Bucket(list.sort(byFloor))
-    for (const [k, list] of lists.bySymbolPattern) this.bySymbolPattern.set(k, bucket(list))
-    for (const [k, list] of lists.bySymbol) this.bySymbol.set(k, bucket(list))
-    for (const [k, list] of lists.byPatternTier) this.byPatternTier.set(k, bucket(list))
-    for (const [k, list] of lists.byPattern) this.byPattern.set(k, bucket(list))
-    for (const [k, list] of lists.byTier) this.byTier.set(k, bucket(list))
-    this.always = bucket(always)
+    const buckets: Entry<R>[][] = []
+    const file = (from: Map<string, Entry<R>[]>, to: Map<string, number>): void => {
+      for (const [k, list] of from) {
+        to.set(k, buckets.length)
+        buckets.push(list.sort(byFloor))
+      }
+    }
+    file(lists.bySymbolPattern, this.bySymbolPattern)
+    file(lists.bySymbol, this.bySymbol)
+    file(lists.byPatternTier, this.byPatternTier)
+    file(lists.byPattern, this.byPattern)
+    file(lists.byTier, this.byTier)
+    this.always = buckets.length
+    buckets.push(always.sort(byFloor))
+    this.arena = new Arena(buckets)
   }
 
   /** Rules checked on every event (no symbol, pattern name or tier required). */
   get alwaysChecked(): number {
-    return this.always.entries.length
+    return this.arena.size(this.always)
   }
 
   /** The rules that could match `event` (those the index does not rule out), in rule order; each at most once. */
@@ -443,12 +481,16 @@ export class RuleIndex<R extends IndexableRule = AlertRule> {
    */
   collect(facts: EventFacts, out: Entry<R>[]): void {
     const b = bitsOf(facts)
-    this.bySymbolPattern.get(pairKey(facts.symbol, facts.key))?.collect(b, out)
-    this.bySymbol.get(facts.symbol)?.collect(b, out)
-    this.byPatternTier.get(pairKey(facts.key, facts.tier))?.collect(b, out)
-    this.byPattern.get(facts.key)?.collect(b, out)
-    this.byTier.get(facts.tier)?.collect(b, out)
-    this.always.collect(b, out)
+    const arena = this.arena
+    const ids = [
+      this.bySymbolPattern.get(pairKey(facts.symbol, facts.key)),
+      this.bySymbol.get(facts.symbol),
+      this.byPatternTier.get(pairKey(facts.key, facts.tier)),
+      this.byPattern.get(facts.key),
+      this.byTier.get(facts.tier),
+      this.always,
+    ]
+    for (const id of ids) if (id !== undefined) arena.collect(id, b, out)
   }
 }
 
