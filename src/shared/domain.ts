@@ -260,6 +260,30 @@ export type RotationQuadrant = 'Leading' | 'Weakening' | 'Lagging' | 'Improving'
 export const SECTOR_FUNDS = ['XLK', 'XLV', 'XLF', 'XLE', 'XLY', 'XLP', 'XLI', 'XLU', 'XLB', 'XLRE', 'XLC'] as const
 export type SectorFund = (typeof SECTOR_FUNDS)[number]
 
+/** GICS sector names of the sector funds. */
+export const SECTOR_NAMES: Readonly<Record<SectorFund, string>> = Object.freeze({
+  XLK: 'Technology',
+  XLV: 'Health Care',
+  XLF: 'Financials',
+  XLE: 'Energy',
+  XLY: 'Consumer Discretionary',
+  XLP: 'Consumer Staples',
+  XLI: 'Industrials',
+  XLU: 'Utilities',
+  XLB: 'Materials',
+  XLRE: 'Real Estate',
+  XLC: 'Communication Services',
+})
+
+export function isSectorFund(s: string): s is SectorFund {
+  return (SECTOR_FUNDS as readonly string[]).includes(s)
+}
+
+/** Sector name of a sector fund (XLK -> Technology), else null. */
+export function sectorName(fund: string): string | null {
+  return isSectorFund(fund) ? SECTOR_NAMES[fund] : null
+}
+
 export interface EtfSnapshot {
   symbol: string
   /** Sector name for the sector funds (XLK: Technology...), else null. */

@@ -49,6 +49,7 @@ import { DemoMarketSource } from './market/demo-market-source'
 import { AlertRequestError, AlertService } from './alerts/alert-service'
 import { FileSecrets, HostSecrets, MemorySecrets, type SecretStore } from './alerts/secrets'
 import { patternDirection } from '../../shared/pattern-catalogue'
+import { assertNever } from '../../shared/assert'
 import type { MarketRegime } from '../../shared/domain'
 
 export const ENGINE_VERSION = '0.1.0'
@@ -711,6 +712,3 @@ export class RequestError extends Error {
   }
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`)
-}

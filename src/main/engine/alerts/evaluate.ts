@@ -25,8 +25,8 @@ import type { Condition, ConditionGroup, TradingSession } from '../../../shared/
 import { PRIORITIES, type PatternEvent, type Priority, type Tier } from '../../../shared/domain'
 import { lookupPattern, patternDirection, type CatalogueEntry, type PatternDirection, type PatternKind } from '../../../shared/pattern-catalogue'
 import { patternKey } from '../../../shared/patterns'
-import { fmtConfidence, fmtPrice, fmtRelVolume, fmtRisk, sectorLabel, sessionWord } from './describe'
-import { assertNever } from './never'
+import { fmtConfidence, fmtPrice, fmtRelVolume, fmtRisk, sectorLabel, sessionWord } from '../../../shared/alert-describe'
+import { assertNever } from '../../../shared/assert'
 import { tradingSession } from './session'
 
 /** What evaluation needs beyond the event. */

@@ -24,7 +24,7 @@
  */
 import { MARKET_REGIMES, PATTERN_KINDS, SESSIONS, type AlertRule, type Condition, type ConditionGroup } from '../../../shared/alerts'
 import { PRIORITIES, ROTATION_QUADRANTS, SECTOR_FUNDS, TIERS, type PatternEvent } from '../../../shared/domain'
-import { assertNever } from './never'
+import { assertNever } from '../../../shared/assert'
 import { EventFacts, canonicalPatternKey, compileRule, explainCompiled, testCompiled, type CompiledRule, type EvalContext } from './evaluate'
 
 /** What the index needs of a rule. */

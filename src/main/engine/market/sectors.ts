@@ -2,23 +2,11 @@
  * Sector funds and a bundled symbol -> sector-fund table (GICS sectors as of
  * 2025) covering the S&P 100 and a few other large caps. Pure data.
  */
-import { SECTOR_FUNDS, type SectorFund } from '../../../shared/domain'
+import { SECTOR_FUNDS, SECTOR_NAMES, isSectorFund, sectorName, type SectorFund } from '../../../shared/domain'
+
+export { SECTOR_NAMES, isSectorFund, sectorName }
 
 export type { SectorFund }
-
-export const SECTOR_NAMES: Readonly<Record<SectorFund, string>> = Object.freeze({
-  XLK: 'Technology',
-  XLV: 'Health Care',
-  XLF: 'Financials',
-  XLE: 'Energy',
-  XLY: 'Consumer Discretionary',
-  XLP: 'Consumer Staples',
-  XLI: 'Industrials',
-  XLU: 'Utilities',
-  XLB: 'Materials',
-  XLRE: 'Real Estate',
-  XLC: 'Communication Services',
-})
 
 const MEMBERS: Readonly<Record<SectorFund, readonly string[]>> = {
   XLK: ['AAPL', 'ACN', 'ADBE', 'ADI', 'AMAT', 'AMD', 'ANET', 'AVGO', 'CRM', 'CSCO', 'IBM', 'INTC', 'INTU', 'KLAC', 'LRCX', 'MSFT', 'MU', 'NOW', 'NVDA', 'ORCL', 'PANW', 'PLTR', 'QCOM', 'TXN'],
@@ -43,15 +31,6 @@ export const SYMBOL_SECTOR: ReadonlyMap<string, SectorFund> = (() => {
   }
   return m
 })()
-
-export function isSectorFund(s: string): s is SectorFund {
-  return (SECTOR_FUNDS as readonly string[]).includes(s)
-}
-
-/** Sector name of a sector fund (XLK -> Technology), else null. */
-export function sectorName(fund: string): string | null {
-  return isSectorFund(fund) ? SECTOR_NAMES[fund] : null
-}
 
 /** The sector fund of a symbol from the bundled table, or null when the table does not know it. */
 export function sectorOf(symbol: string, table: ReadonlyMap<string, SectorFund> = SYMBOL_SECTOR): SectorFund | null {

@@ -131,7 +131,7 @@ describe('Alert rule editor: building a rule', () => {
     ])
     // Saved: selected in the list and in the panel's layout state, nothing unsaved.
     expect(ruleRow('r101')!.getAttribute('aria-selected')).toBe('true')
-    expect(q('ar-rule-summary', ruleRow('r101')!)!.textContent).toBe('Hammer or ShootingStar, intraday, (in Bull or confidence ≥ 85%)')
+    expect(q('ar-rule-summary', ruleRow('r101')!)!.textContent).toBe('Hammer or ShootingStar, intraday, (in Bull or confidence >= 0.85)')
     expect(states.at(-1)).toEqual({ selectedId: 'r101' })
     expect(q('ar-dirty')).toBeNull()
     expect(q('ar-notice')!.textContent).toBe('Saved “Intraday reversals”.')

@@ -166,7 +166,7 @@ describe('validation and error paths', () => {
         { kind: 'group' as const, op: 'or' as const, items: [{ kind: 'regime' as const, in: ['Bull' as const] }, { kind: 'confidence' as const, min: 0.9 }] },
       ],
     }
-    expect(describeGroup(when)).toBe('Hammer or ShootingStar, intraday, (in Bull or confidence ≥ 90%)')
+    expect(describeGroup(when)).toBe('Hammer or ShootingStar, intraday, (in Bull or confidence >= 0.90)')
     expect(describeGroup({ kind: 'group', op: 'and', items: [] })).toBe('every event')
   })
 })

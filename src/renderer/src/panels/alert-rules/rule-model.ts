@@ -22,6 +22,8 @@ import {
   type TradingSession,
 } from '../../../../shared/alerts'
 import { displayName } from '../../../../shared/patterns'
+import { assertNever } from '../../../../shared/assert'
+import { describeCondition, describeGroup, sessionWord } from '../../../../shared/alert-describe'
 
 // ---------------------------------------------------------------- draft
 
@@ -193,9 +195,7 @@ export function defaultCondition(kind: ConditionKind): Condition {
   }
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`)
-}
+export { assertNever }
 
 export const isConditionKind = (s: unknown): s is ConditionKind => typeof s === 'string' && Object.hasOwn(CONDITION_LABEL, s)
 
@@ -469,96 +469,8 @@ function fieldLabel(field: string): string {
 
 // ---------------------------------------------------------------- words
 
-const SESSION_WORDS: Record<TradingSession, string> = { pre: 'pre-market', regular: 'regular', after: 'after-hours' }
-export const sessionWord = (s: TradingSession): string => SESSION_WORDS[s]
-
-function orList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
-}
-
-function shortList(items: readonly string[], max = 4): string {
-  if (items.length <= max) return items.join(', ')
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`
-}
-
-const pct = (n: number): string => `${Math.round(n * 100)}%`
-const signed = (n: number): string => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2))
-const money = (n: number): string => (n >= 1 ? n.toFixed(2) : String(n))
-
-function range(label: string, min: number | undefined, max: number | undefined, fmt: (n: number) => string): string {
-  if (min !== undefined && max !== undefined) return `${label} ${fmt(min)}–${fmt(max)}`
-  if (min !== undefined) return `${label} ≥ ${fmt(min)}`
-  if (max !== undefined) return `${label} ≤ ${fmt(max)}`
-  return `${label} (any)`
-}
-
-/**
- * One condition in a trader's words, for the rule list's summary line. (The
- * engine words its "matched" lines itself; this is the editor's own copy.)
- */
-export function describeCondition(c: Condition): string {
-  switch (c.kind) {
-    case 'pattern': {
-      const names = c.names && c.names.length > 0 ? orList([...new Set(c.names.map((n) => displayName(n)))]) : ''
-      const qual = [c.directions ? orList(c.directions) : '', c.kinds ? orList(c.kinds) : ''].filter(Boolean).join(' ')
-      if (names) return qual ? `${names} (${qual})` : names
-      return qual ? `${qual} patterns` : 'any pattern'
-    }
-    case 'tier':
-      return c.tiers.length > 0 ? orList(c.tiers) : 'no tier'
-    case 'symbol': {
-      const parts: string[] = []
-      if (c.include && c.include.length > 0) parts.push(shortList(c.include))
-      if (c.exclude && c.exclude.length > 0) parts.push(`not ${shortList(c.exclude)}`)
-      return parts.join(', ') || 'no symbols'
-    }
-    case 'watchlist': {
-      const parts: string[] = []
-      if (c.include && c.include.length > 0) parts.push(`on ${orList(c.include)}`)
-      if (c.exclude && c.exclude.length > 0) parts.push(`not on ${orList(c.exclude)}`)
-      return parts.join(', ') || 'no watchlist'
-    }
-    case 'sector': {
-      const parts: string[] = []
-      if (c.include && c.include.length > 0) parts.push(`sector ${orList(c.include)}`)
-      if (c.exclude && c.exclude.length > 0) parts.push(`not sector ${orList(c.exclude)}`)
-      return parts.join(', ') || 'no sector'
-    }
-    case 'confidence':
-      return range('confidence', c.min, c.max, pct)
-    case 'priority':
-      return c.min === 'CRITICAL' ? 'priority CRITICAL' : `priority ${c.min}+`
-    case 'price':
-      return range('price', c.min, c.max, money)
-    case 'relVolume':
-      return `rel. volume ≥ ${c.min}x`
-    case 'confluence':
-      return `${c.minTiers}+ tiers`
-    case 'regime':
-      return c.in.length > 0 ? `in ${orList(c.in)}` : 'no regime'
-    case 'risk':
-      if (c.above !== undefined && c.below !== undefined) return `risk ${signed(c.above)}…${signed(c.below)}`
-      if (c.above !== undefined) return `risk > ${signed(c.above)}`
-      if (c.below !== undefined) return `risk < ${signed(c.below)}`
-      return 'risk (any)'
-    case 'quadrant':
-      return c.in.length > 0 ? `sector ${orList(c.in)}` : 'no quadrant'
-    case 'session':
-      return c.in.length > 0 ? `${orList(c.in.map(sessionWord))} session` : 'no session'
-    default:
-      return assertNever(c)
-  }
-}
-
-/** A group: AND items joined with ", ", OR items with " or ", nested groups in parentheses. */
-export function describeGroup(g: ConditionGroup, nested = false): string {
-  if (g.items.length === 0) return g.op === 'and' ? 'every event' : 'nothing'
-  const parts = g.items.map((it) => (it.kind === 'group' ? describeGroup(it, true) : describeCondition(it)))
-  if (parts.length === 1) return parts[0]!
-  const text = g.op === 'and' ? parts.join(', ') : parts.join(' or ')
-  return nested ? `(${text})` : text
-}
+// One wording for the editor, the engine's history and the rule list (src/shared/alert-describe.ts).
+export { describeCondition, describeGroup, sessionWord }
 
 /**
  * A saved rule's draft with the uids of the draft it was saved from, where

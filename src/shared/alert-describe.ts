@@ -2,12 +2,13 @@
  * Rules and conditions in a trader's words: a one-line summary for the rule
  * list, the editor and the alert history ("Hammer or ShootingStar, intraday,
  * confidence >= 0.80, in Bull"), and the number formats the evaluator's
- * "matched" lines share with it.
+ * "matched" lines share with it. Shared by the engine and the rule editor, so
+ * it also words a draft that is not complete yet ("no symbols", "(any)").
  */
-import type { AlertRule, Condition, ConditionGroup, TradingSession } from '../../../shared/alerts'
-import { displayName } from '../../../shared/patterns'
-import { sectorName } from '../market/sectors'
-import { assertNever } from './never'
+import type { AlertRule, Condition, ConditionGroup, TradingSession } from './alerts'
+import { assertNever } from './assert'
+import { sectorName } from './domain'
+import { displayName } from './patterns'
 
 export const fmtConfidence = (n: number): string => n.toFixed(2)
 export const fmtPrice = (n: number): string => (n >= 1 ? n.toFixed(2) : n.toPrecision(3))
@@ -38,7 +39,8 @@ function symbolList(items: readonly string[], max = 4): string {
 function range(label: string, min: number | undefined, max: number | undefined, fmt: (n: number) => string): string {
   if (min !== undefined && max !== undefined) return `${label} ${fmt(min)}-${fmt(max)}`
   if (min !== undefined) return `${label} >= ${fmt(min)}`
-  return `${label} <= ${fmt(max!)}`
+  if (max !== undefined) return `${label} <= ${fmt(max)}`
+  return `${label} (any)`
 }
 
 /** One condition, short: what the editor shows on its chip and the summary joins. */
@@ -55,27 +57,27 @@ export function describeCondition(c: Condition): string {
       }
       if (dirs) parts.push(dirs)
       if (kinds) parts.push(kinds)
-      return `${parts.join(' ')} patterns`
+      return parts.length > 0 ? `${parts.join(' ')} patterns` : 'any pattern'
     }
     case 'tier':
-      return orList(c.tiers)
+      return c.tiers.length > 0 ? orList(c.tiers) : 'no tier'
     case 'symbol': {
       const parts: string[] = []
       if (c.include && c.include.length > 0) parts.push(symbolList(c.include))
       if (c.exclude && c.exclude.length > 0) parts.push(`not ${symbolList(c.exclude)}`)
-      return parts.join(', ')
+      return parts.join(', ') || 'no symbols'
     }
     case 'watchlist': {
       const parts: string[] = []
       if (c.include && c.include.length > 0) parts.push(`on watchlist ${orList(c.include)}`)
       if (c.exclude && c.exclude.length > 0) parts.push(`not on watchlist ${orList(c.exclude)}`)
-      return parts.join(', ')
+      return parts.join(', ') || 'no watchlist'
     }
     case 'sector': {
       const parts: string[] = []
       if (c.include && c.include.length > 0) parts.push(`sector ${orList(c.include.map(sectorLabel))}`)
       if (c.exclude && c.exclude.length > 0) parts.push(`not sector ${orList(c.exclude.map(sectorLabel))}`)
-      return parts.join(', ')
+      return parts.join(', ') || 'no sector'
     }
     case 'confidence':
       return range('confidence', c.min, c.max, fmtConfidence)
@@ -88,15 +90,16 @@ export function describeCondition(c: Condition): string {
     case 'confluence':
       return `${c.minTiers}+ tiers within the window`
     case 'regime':
-      return `in ${orList(c.in)}`
+      return c.in.length > 0 ? `in ${orList(c.in)}` : 'no regime'
     case 'risk':
       if (c.above !== undefined && c.below !== undefined) return `risk between ${fmtRisk(c.above)} and ${fmtRisk(c.below)}`
       if (c.above !== undefined) return `risk above ${fmtRisk(c.above)}`
-      return `risk below ${fmtRisk(c.below!)}`
+      if (c.below !== undefined) return `risk below ${fmtRisk(c.below)}`
+      return 'risk (any)'
     case 'quadrant':
-      return `sector ${orList(c.in)}`
+      return c.in.length > 0 ? `sector ${orList(c.in)}` : 'no quadrant'
     case 'session':
-      return `${orList(c.in.map(sessionWord))} session`
+      return c.in.length > 0 ? `${orList(c.in.map(sessionWord))} session` : 'no session'
     default:
       return assertNever(c)
   }

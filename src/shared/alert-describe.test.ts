@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { CONDITION_KINDS, type Condition } from '../../../shared/alerts'
-import { describeCondition, describeRule } from './describe'
-import { and, or, rule } from './testing'
+import { describeCondition, describeRule } from './alert-describe'
+import { CONDITION_KINDS, type Condition, type ConditionGroup } from './alerts'
+
+const and = (...items: ConditionGroup['items']): ConditionGroup => ({ kind: 'group', op: 'and', items })
+const or = (...items: ConditionGroup['items']): ConditionGroup => ({ kind: 'group', op: 'or', items })
+const rule = (when: ConditionGroup) => ({ when })
 
 describe('describeRule', () => {
   it('one line a trader reads', () => {
@@ -37,6 +40,13 @@ describe('describeCondition', () => {
     [{ kind: 'quadrant', in: ['Leading', 'Improving'] }, 'sector Leading or Improving'],
     [{ kind: 'session', in: ['pre', 'regular'] }, 'pre-market or regular session'],
   ]
+
+  it('a draft the editor has not finished still reads', () => {
+    expect(describeCondition({ kind: 'symbol' } as Condition)).toBe('no symbols')
+    expect(describeCondition({ kind: 'confidence' } as Condition)).toBe('confidence (any)')
+    expect(describeCondition({ kind: 'regime', in: [] } as unknown as Condition)).toBe('no regime')
+    expect(describeCondition({ kind: 'pattern' } as Condition)).toBe('any pattern')
+  })
 
   it('every kind has words', () => {
     expect(new Set(cases.map(([c]) => c.kind))).toEqual(new Set(CONDITION_KINDS))
