@@ -350,6 +350,8 @@ export const topicDefs = {
   alerts: { filter: emptyParams, merge: 'append' },
   /** The number of unread alerts (window title, tray, the Alerts panel's tab). */
   alertsUnread: { filter: emptyParams, merge: 'latest' },
+  /** The stored rules changed (saved, deleted, snoozed from any window or REST): editors reload when the version moves. */
+  alertRules: { filter: emptyParams, merge: 'latest' },
 } as const
 
 export interface TopicPayloads {
@@ -360,6 +362,7 @@ export interface TopicPayloads {
   market: MarketPulse
   alerts: Alert[]
   alertsUnread: { unread: number }
+  alertRules: { version: number }
 }
 
 export type TopicName = keyof typeof topicDefs

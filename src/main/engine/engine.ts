@@ -196,6 +196,7 @@ export class Engine {
       log: (l, m) => this.log(l, m),
       publish: (alerts) => this.hub.publishAlerts(alerts),
       publishUnread: (unread) => this.hub.publishLatest('alertsUnread', { unread }),
+      publishRules: (version) => this.hub.publishLatest('alertRules', { version }),
       sectorOf: (symbol) => this.sectorTable.fundOf(symbol),
       priceAt: (symbol, t) => this.priceAt(symbol, t),
     })
@@ -587,6 +588,7 @@ export class Engine {
         else if (m.topic === 'health') this.hub.sendTo(m.cid, m.sid, this.healthReport())
         else if (m.topic === 'market') this.hub.sendTo(m.cid, m.sid, this.market.pulse())
         else if (m.topic === 'alertsUnread') this.hub.sendTo(m.cid, m.sid, { unread: this.alerts.unread() })
+        else if (m.topic === 'alertRules') this.hub.sendTo(m.cid, m.sid, { version: this.alerts.rulesVersion })
         return
       }
       case 'unsub':

@@ -33,7 +33,7 @@ interface Subscription {
 
 export class PushHub {
   private readonly subs = new Map<string, Subscription>()
-  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set(), market: new Set(), alerts: new Set(), alertsUnread: new Set() }
+  private readonly byTopic: Record<TopicName, Set<Subscription>> = { patterns: new Set(), confluence: new Set(), health: new Set(), bars: new Set(), market: new Set(), alerts: new Set(), alertsUnread: new Set(), alertRules: new Set() }
   private readonly dirty = new Set<Subscription>()
   private timer: ReturnType<typeof setTimeout> | null = null
   droppedForSlowClients = 0
@@ -125,7 +125,7 @@ export class PushHub {
   }
 
   /** Snapshot topics: only the latest value in a frame is sent. */
-  publishLatest(topic: 'health' | 'market' | 'alertsUnread', payload: unknown): void {
+  publishLatest(topic: 'health' | 'market' | 'alertsUnread' | 'alertRules', payload: unknown): void {
     for (const sub of this.byTopic[topic]) {
       sub.latest = payload
       sub.hasLatest = true

@@ -59,6 +59,8 @@ export interface AlertServiceDeps {
   log: (level: 'info' | 'warn' | 'error', msg: string) => void
   /** New alerts and updated ones, to the clients. */
   publish: (alerts: Alert[]) => void
+  /** The stored rules changed (any window's editor reloads). */
+  publishRules?: (version: number) => void
   publishUnread: (unread: number) => void
   /** The symbol's sector fund from the sector table (events without a market stamp). */
   sectorOf: (symbol: string) => string | null
@@ -102,6 +104,8 @@ export class AlertService {
   private readonly digests: DigestQueue
   private readonly smtp: SmtpSender
   private disposed = false
+  /** Moves with every change to the stored rules. */
+  rulesVersion = 0
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.store = new AlertStore(deps.db)
@@ -119,7 +123,7 @@ export class AlertService {
       onCallbackError: (e) => deps.log('error', `alerts: delivery callback failed: ${(e as Error).message}`),
     })
     this.digests = new DigestQueue({ now: deps.now, send: (d) => this.sendDigest(d) })
-    this.reloadRules()
+    this.reloadRules(false)
     // Cooldowns, hourly caps and "first per day" survive a restart: replay what was delivered.
     const since = deps.now() - NoiseGate.replayWindowMs(this.rules)
     this.noise.restore(this.store.deliveredSince(since), this.rules)
@@ -131,7 +135,10 @@ export class AlertService {
     return { watchlists, sectorOf: this.deps.sectorOf }
   }
 
-  private reloadRules(): void {
+  /** Read the rules again after a change (`tell`: and tell the clients; not while constructing). */
+  private reloadRules(tell = true): void {
+    this.rulesVersion++
+    if (tell) this.deps.publishRules?.(this.rulesVersion)
     const { rules, unreadable } = this.store.listRules()
     for (const u of unreadable) this.deps.log('warn', `alerts: rule ${u.id} cannot be read by this version (${u.reason}); kept, not used`)
     this.rules = rules

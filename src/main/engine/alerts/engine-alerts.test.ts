@@ -33,6 +33,7 @@ interface Harness {
   feed: ManualFeed
   pushed: Alert[]
   unread: number[]
+  rulesVersions: number[]
   clock: { now: number }
   send(symbol: string, pattern: string, confidence: number, at?: number): void
 }
@@ -56,6 +57,7 @@ function start(dir: string, clock = { now: T0 }): Harness {
   const feed = new ManualFeed()
   const pushed: Alert[] = []
   const unread: number[] = []
+  const rulesVersions: number[] = []
   const engine = new Engine({
     config: engineConfigSchema.parse({ dataDir: dir, redis: { url: 'redis://127.0.0.1:1' } }),
     source: feed,
@@ -65,6 +67,7 @@ function start(dir: string, clock = { now: T0 }): Harness {
       for (const p of m.parts) {
         if (m.topic === 'alerts') pushed.push(...(p.payload as Alert[]))
         if (m.topic === 'alertsUnread') unread.push((p.payload as { unread: number }).unread)
+        if (m.topic === 'alertRules') rulesVersions.push((p.payload as { version: number }).version)
       }
     },
   })
@@ -77,7 +80,7 @@ function start(dir: string, clock = { now: T0 }): Harness {
       type: 'streaming_pattern',
       detection: { pattern, symbol, confidence, timestamp: Math.floor(at / 1000), timeframe: '1min', bar_data: { close: 182.4 } },
     })
-  return { engine, feed, pushed, unread, clock, send }
+  return { engine, feed, pushed, unread, rulesVersions, clock, send }
 }
 
 const frame = (): Promise<void> => new Promise((r) => setTimeout(r, 40))
@@ -99,12 +102,17 @@ const hammerRule = (over: Record<string, unknown> = {}) => ({
 describe('alerts through the engine (real SQLite file)', () => {
   it('a matching event alerts once, with what matched, before delivery; a duplicate publication does not alert again', async () => {
     const h = start(dataDir())
+    h.engine.onHostMessage({ t: 'sub', cid: 1, sid: 3, topic: 'alertRules', filter: {} })
+    await frame()
+    const before = h.rulesVersions.at(-1)!
     const { rule } = ok<{ rule: AlertRule }>(h.engine.handle('alerts.rules.save', { rule: hammerRule() }))
     h.send('AAPL', 'Hammer', 0.86)
     h.send('MSFT', 'Hammer', 0.7) // below the rule's minimum
     h.send('NVDA', 'Doji', 0.95) // another pattern
     await frame()
     expect(h.pushed).toHaveLength(1)
+    // Every window's rule editor hears that the rules changed.
+    expect(h.rulesVersions.at(-1)).toBeGreaterThan(before)
     const a = h.pushed[0]!
     expect(a).toMatchObject({ ruleId: rule.id, ruleName: 'Hammers', symbol: 'AAPL', pattern: 'Hammer', tier: 'intraday', confidence: 0.86, price: 182.4, suppressedBy: null, read: false, test: false })
     expect(a.matched).toEqual(expect.arrayContaining([expect.stringMatching(/Hammer/), expect.stringMatching(/0\.86/)]))

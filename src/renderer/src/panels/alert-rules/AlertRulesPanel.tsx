@@ -160,6 +160,15 @@ export function AlertRulesPanel({ state, setState, api, visible, bus = ruleEdito
     }
   }, [api, reload, openRule])
 
+  // Rules changed in another window or over REST: reload (the first push, on subscribe, is the baseline).
+  useEffect(() => {
+    let seen: number | null = null
+    return api.subscribe('alertRules', {}, ({ version }) => {
+      if (seen !== null && version !== seen) setReload((n) => n + 1)
+      seen = version
+    })
+  }, [api])
+
   useEffect(() => {
     let stopped = false
     api.invoke('alerts.settings.get', {}).then(
