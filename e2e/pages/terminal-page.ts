@@ -8,14 +8,17 @@
  * or short strings.
  */
 import { expect, type Locator, type Page } from '@playwright/test'
+import { AlertRulesPage, AlertsPanelPage, AlertToastsPage } from './alert-pages'
 import { CorrelationMatrixPage, EtfMatrixPage, MarketOverviewPage, RotationGraphPage, SectorHeatmapPage, SectorTablePage } from './market-pages'
 
 export type TierName = 'daily' | 'intraday' | 'combo'
 export const TIER_NAMES: readonly TierName[] = ['daily', 'intraday', 'combo']
 
-export type PanelType = 'tier-board' | 'chart' | 'tier-metrics' | MarketPanelType
+export type PanelType = 'tier-board' | 'chart' | 'tier-metrics' | MarketPanelType | AlertPanelType
 /** Panels the Panels menu opens by type (`panel.open:<type>`). */
 export type MarketPanelType = 'market-overview' | 'etf-matrix' | 'sector-heatmap' | 'rotation-graph' | 'correlation-matrix' | 'sector-table'
+/** The alert panels the Panels menu opens: the Alerts list and the rule editor. */
+export type AlertPanelType = 'alerts' | 'alert-rules'
 export type ColumnKey = 'time' | 'symbol' | 'pattern' | 'confidence' | 'priority' | 'price' | 'change' | 'rvol' | 'rs' | 'expiry'
 export type Theme = 'dark' | 'light'
 
@@ -376,6 +379,9 @@ export class TerminalPage {
   readonly heatmap: SectorHeatmapPage
   readonly correlation: CorrelationMatrixPage
   readonly sectorTable: SectorTablePage
+  readonly alertRules: AlertRulesPage
+  readonly alerts: AlertsPanelPage
+  readonly toasts: AlertToastsPage
 
   constructor(readonly page: Page) {
     page.on('console', (msg) => {
@@ -394,6 +400,9 @@ export class TerminalPage {
     this.heatmap = new SectorHeatmapPage(page)
     this.correlation = new CorrelationMatrixPage(page)
     this.sectorTable = new SectorTablePage(page)
+    this.alertRules = new AlertRulesPage(page)
+    this.alerts = new AlertsPanelPage(page)
+    this.toasts = new AlertToastsPage(page)
   }
 
   /**
@@ -401,7 +410,7 @@ export class TerminalPage {
    * focused stack (golden-layout's choice) as its front tab, hiding the one
    * there: `beside` (a panel's tab) is clicked first to pick that stack.
    */
-  async openPanel(type: MarketPanelType | 'chart' | 'tier-metrics', beside?: Locator): Promise<void> {
+  async openPanel(type: MarketPanelType | AlertPanelType | 'chart' | 'tier-metrics', beside?: Locator): Promise<void> {
     // The tab's title, not its link chip.
     if (beside) await beside.locator('.lm_title').click()
     const before = await this.panelHeader(type).count()

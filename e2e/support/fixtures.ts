@@ -62,8 +62,14 @@ export const test = base.extend<StackOptions & { stack: TerminalStack; terminal:
       const feedArgs = redis ? ['--redis', redis.url] : ['--demo', '--demo-rate', String(demoRate)]
       const startHost = async (): Promise<{ proc: ManagedProcess; url: string }> => {
         const proc = startProcess('host', 'npx', tickstock(['serve', ...feedArgs, '--port', String(port), '--data', dataDir]), { cwd: PROJECT_ROOT })
-        const [, url] = (await proc.waitFor(HOST_URL, HOST_READY_MS)) as RegExpMatchArray & [string, string]
-        return { proc, url }
+        try {
+          const [, url] = (await proc.waitFor(HOST_URL, HOST_READY_MS)) as RegExpMatchArray & [string, string]
+          return { proc, url }
+        } catch (e) {
+          // A host that never came up must not outlive the test.
+          await proc.stop(5_000)
+          throw e
+        }
       }
       const first = await startHost()
       host = first.proc

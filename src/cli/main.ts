@@ -45,6 +45,8 @@ run(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     console.error(`tickstock: ${(e as Error).stack ?? String(e)}`)
-    process.exitCode = 1
+    // A command that failed halfway (an engine that could not start) may leave threads or
+    // sockets open: exit rather than hang with nothing serving.
+    process.exit(1)
   },
 )

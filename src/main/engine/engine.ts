@@ -636,6 +636,7 @@ export class Engine {
     this.rateWindow = { at: now, patterns: 0, perSecond: this.rateWindow.perSecond * 0.5 + inst * 0.5 }
     this.pushHealth()
     this.refreshMarket()
+    this.alerts.settleAwaiting(now)
     // The forming bar of every chart that is open.
     for (const k of this.hub.barKeys()) {
       const bar = this.barSourceFor(k.symbol, k.timeframe).current(k.symbol, k.timeframe, now)

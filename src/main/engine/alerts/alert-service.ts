@@ -82,6 +82,10 @@ interface DeliveryJob {
 
 /** How long a claimed desktop notification is remembered (ids only, bounded). */
 const MAX_CLAIMS = 10_000
+/** A toast, sound or desktop notification no window took within this long is recorded failed. */
+export const CLIENT_DELIVERY_TIMEOUT_MS = 30_000
+/** Alerts waiting for a window to deliver them (bounded: beyond it the oldest are settled early). */
+const MAX_AWAITING = 5000
 /** Stored events scanned at most by a preview (newest first): a busy week can hold millions. */
 const PREVIEW_MAX_EVENTS = 200_000
 const HOUR_MS = 3_600_000
@@ -100,6 +104,8 @@ export class AlertService {
   private ctx: EvalContext
   private settings: StoredSettings
   private readonly claims = new Set<number>()
+  /** Alert id -> when it was handed out, while a channel a window delivers (desktop, toast, sound) is pending. */
+  private readonly awaiting = new Map<number, number>()
   private readonly queue: DeliveryQueue<DeliveryJob>
   private readonly digests: DigestQueue
   private readonly smtp: SmtpSender
@@ -230,6 +236,10 @@ export class AlertService {
     this.deps.publishUnread(this.store.unread())
     for (const a of alerts) {
       if (a.suppressedBy !== null) continue
+      if (a.channels.some((c) => c.state === 'pending' && (c.channel === 'desktop' || c.channel === 'toast' || c.channel === 'sound'))) {
+        this.awaiting.set(a.id, this.deps.now())
+        if (this.awaiting.size > MAX_AWAITING) this.settleAwaiting(Infinity, 1)
+      }
       const rule = this.rules.find((r) => r.id === a.ruleId)
       for (const c of a.channels) {
         if (c.state !== 'pending') continue
@@ -423,6 +433,28 @@ export class AlertService {
     this.claims.add(id)
     if (this.claims.size > MAX_CLAIMS) this.claims.delete(this.claims.values().next().value as number)
     return true
+  }
+
+  /**
+   * Channels a window delivers that no window delivered within
+   * CLIENT_DELIVERY_TIMEOUT_MS are recorded failed, with why (no window open,
+   * or none allowed to show notifications): history never shows "pending"
+   * for something that will not happen. The engine calls it every second.
+   */
+  settleAwaiting(now: number, max = Infinity): void {
+    let n = 0
+    for (const [id, at] of this.awaiting) {
+      if (n >= max || now - at < CLIENT_DELIVERY_TIMEOUT_MS) break
+      n++
+      this.awaiting.delete(id)
+      const a = this.store.getAlert(id)
+      if (!a) continue
+      const stale = a.channels.filter((c) => c.state === 'pending' && (c.channel === 'desktop' || c.channel === 'toast' || c.channel === 'sound'))
+      for (const c of stale) {
+        const reason = c.channel === 'desktop' ? 'no window showed it (none open, or none allowed to show notifications)' : 'no terminal window was open'
+        this.updateChannel([id], c.channel, null, { state: 'failed', reason, at: epochMs(now) })
+      }
+    }
   }
 
   stats(): RuleStats[] {

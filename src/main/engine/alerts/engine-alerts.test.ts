@@ -137,6 +137,16 @@ describe('alerts through the engine (real SQLite file)', () => {
     expect(reported.channels[0]).toMatchObject({ channel: 'desktop', state: 'sent', attempts: 1 })
     const marked = ok<{ unread: number }>(h.engine.handle('alerts.mark', { ids: [a.id], acknowledged: true, feedback: 'useful' }))
     expect(marked.unread).toBe(0)
+    // No window delivered the toast or the sound within 30 s: recorded failed, not left pending.
+    h.clock.now += 31_000
+    await new Promise((r) => setTimeout(r, 1100))
+    const settled = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts[0]!.channels
+    expect(settled.map((c) => [c.channel, c.state])).toEqual([
+      ['desktop', 'sent'],
+      ['toast', 'failed'],
+      ['sound', 'failed'],
+    ])
+    expect(settled[1]!.reason).toBe('no terminal window was open')
     const stats = ok<{ rules: RuleStats[] }>(h.engine.handle('alerts.stats', {})).rules
     expect(stats).toEqual([expect.objectContaining({ ruleId: rule.id, fired: 1, delivered: 1, acknowledged: 1, useful: 1, usefulShare: 1 })])
   })

@@ -185,12 +185,14 @@ describe('alert store: delivery of new alerts only', () => {
     expect(reports(api).some((r) => r.includes(':desktop:'))).toBe(false)
   })
 
-  it('reports the desktop channel failed when the browser does not allow notifications', async () => {
+  it('a window not allowed to show notifications leaves the claim to one that is (it neither claims nor reports)', async () => {
     h = startHarness({ notifications: new RecordingNotifications('renderer', 'denied') })
     await flush()
     h.api.push('alerts', [makeAlert(17)])
     await flush()
-    expect(reports(h.api).find((r) => r.includes(':desktop:'))).toMatch(/^17:desktop:failed:.*denied/)
+    expect(h.api.callsOf('alerts.claim')).toEqual([])
+    expect(reports(h.api).filter((r) => r.includes(':desktop:'))).toEqual([])
+    expect(h.notifications.shown).toEqual([])
   })
 
   it('in the desktop host the page never claims or raises notifications (the main process does)', async () => {

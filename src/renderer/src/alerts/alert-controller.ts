@@ -196,6 +196,9 @@ export function createAlertController(opts: AlertControllerOptions): AlertContro
   }
 
   const notify = async (alert: Alert) => {
+    // A window that may not show notifications leaves the claim to one that may (or to the
+    // engine, which records the channel failed when no window showed it).
+    if (notifications.permission() !== 'granted') return
     const claim = await api.invoke('alerts.claim', { id: alert.id })
     if (!claim.ok) {
       console.warn(`alerts.claim ${alert.id} failed: ${claim.error.message}`)

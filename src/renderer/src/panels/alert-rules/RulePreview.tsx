@@ -124,7 +124,7 @@ export function PreviewBox({ state }: { state: PreviewState }) {
             <table className="ar-examples" data-testid="ar-preview-examples">
               <thead>
                 <tr>
-                  <th>Time (NY)</th>
+                  <th>Time (ET)</th>
                   <th>Symbol</th>
                   <th>Pattern</th>
                   <th className="num">Conf.</th>
