@@ -86,6 +86,8 @@ const MAX_CLAIMS = 10_000
 export const CLIENT_DELIVERY_TIMEOUT_MS = 30_000
 /** Alerts waiting for a window to deliver them (bounded: beyond it the oldest are settled early). */
 const MAX_AWAITING = 5000
+/** At most this many are settled per call (the engine's timer calls it every second). */
+const SETTLE_PER_TICK = 200
 /** Stored events scanned at most by a preview (newest first): a busy week can hold millions. */
 const PREVIEW_MAX_EVENTS = 200_000
 const HOUR_MS = 3_600_000
@@ -99,6 +101,7 @@ export function urgencyOf(priority: Priority, override: Urgency | null): Urgency
 export class AlertService {
   private readonly store: AlertStore
   private rules: AlertRule[] = []
+  private rulesById = new Map<string, AlertRule>()
   private index = new RuleIndex<AlertRule>([])
   private readonly noise: NoiseGate
   private ctx: EvalContext
@@ -148,6 +151,7 @@ export class AlertService {
     const { rules, unreadable } = this.store.listRules()
     for (const u of unreadable) this.deps.log('warn', `alerts: rule ${u.id} cannot be read by this version (${u.reason}); kept, not used`)
     this.rules = rules
+    this.rulesById = new Map(rules.map((r) => [r.id as string, r]))
     this.index = new RuleIndex(rules)
   }
 
@@ -163,11 +167,13 @@ export class AlertService {
     if (this.index.size === 0) return
     const now = this.deps.now()
     let created: Alert[] | null = null
-    for (const e of events) {
-      const hits = matchEvent(this.index, e, this.ctx)
-      if (hits.length === 0) continue
-      const subject = { symbol: e.symbol, patternKey: e.patternKey }
-      for (const { rule, matched } of hits) {
+    // Matching is cheap and usually finds nothing; the writes of a batch's alerts are one commit.
+    const hits: { e: PatternEvent; rule: AlertRule; matched: string[] }[] = []
+    for (const e of events) for (const h of matchEvent(this.index, e, this.ctx)) hits.push({ e, rule: h.rule, matched: h.matched })
+    if (hits.length === 0) return
+    this.store.transaction(() => {
+      for (const { e, rule, matched } of hits) {
+        const subject = { symbol: e.symbol, patternKey: e.patternKey }
         const suppressedBy = this.noise.check(rule, subject, now)
         const alert = this.store.insertAlert({
           ...this.alertFields(rule, e, now),
@@ -180,7 +186,7 @@ export class AlertService {
         if (suppressedBy === null) this.noise.record(rule, subject, now)
         ;(created ??= []).push(alert)
       }
-    }
+    })
     if (created) this.handOut(created)
   }
 
@@ -240,7 +246,7 @@ export class AlertService {
         this.awaiting.set(a.id, this.deps.now())
         if (this.awaiting.size > MAX_AWAITING) this.settleAwaiting(Infinity, 1)
       }
-      const rule = this.rules.find((r) => r.id === a.ruleId)
+      const rule = this.rulesById.get(a.ruleId)
       for (const c of a.channels) {
         if (c.state !== 'pending') continue
         if (c.channel === 'email') {
@@ -441,20 +447,33 @@ export class AlertService {
    * or none allowed to show notifications): history never shows "pending"
    * for something that will not happen. The engine calls it every second.
    */
-  settleAwaiting(now: number, max = Infinity): void {
-    let n = 0
+  settleAwaiting(now: number, max = SETTLE_PER_TICK): void {
+    const due: number[] = []
     for (const [id, at] of this.awaiting) {
-      if (n >= max || now - at < CLIENT_DELIVERY_TIMEOUT_MS) break
-      n++
-      this.awaiting.delete(id)
-      const a = this.store.getAlert(id)
-      if (!a) continue
-      const stale = a.channels.filter((c) => c.state === 'pending' && (c.channel === 'desktop' || c.channel === 'toast' || c.channel === 'sound'))
-      for (const c of stale) {
-        const reason = c.channel === 'desktop' ? 'no window showed it (none open, or none allowed to show notifications)' : 'no terminal window was open'
-        this.updateChannel([id], c.channel, null, { state: 'failed', reason, at: epochMs(now) })
-      }
+      if (due.length >= max || now - at < CLIENT_DELIVERY_TIMEOUT_MS) break
+      due.push(id)
     }
+    if (due.length === 0) return
+    const changed: Alert[] = []
+    // One commit and one push for the lot, not one per channel.
+    this.store.transaction(() => {
+      for (const id of due) {
+        this.awaiting.delete(id)
+        const a = this.store.getAlert(id)
+        if (!a) continue
+        let hit = false
+        const channels = a.channels.map((c) => {
+          if (c.state !== 'pending' || (c.channel !== 'desktop' && c.channel !== 'toast' && c.channel !== 'sound')) return c
+          hit = true
+          const reason = c.channel === 'desktop' ? 'no window showed it (none open, or none allowed to show notifications)' : 'no terminal window was open'
+          return { ...c, state: 'failed' as const, reason, at: epochMs(now) }
+        })
+        if (!hit) continue
+        this.store.setChannels(id, channels)
+        changed.push({ ...a, channels })
+      }
+    })
+    if (changed.length > 0) this.deps.publish(changed)
   }
 
   stats(): RuleStats[] {

@@ -205,6 +205,11 @@ export class AlertStore {
     this.unreadCount = this.s.unread.get() ?? 0
   }
 
+  /** Run `fn` in one transaction (a batch of alerts or channel changes is one commit). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
   // ------------------------------------------------------------ rules
 
   /** Every stored rule in the current format; the ones this build cannot read are listed with the reason (and kept). */
