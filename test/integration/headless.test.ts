@@ -129,6 +129,13 @@ describe('headless host on 127.0.0.1 (demo feed)', () => {
     expect((await call(host.port, 'POST', '/api/alerts/rules', '{nope')).status).toBe(400)
     expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`, undefined, { Origin: 'http://evil.example' })).status).toBe(403)
     expect((await call(host.port, 'PUT', '/api/patterns/daily', {})).status).toBe(405)
+    // Bad path escapes and query values are named, and the host keeps serving.
+    const badEscape = await call(host.port, 'PUT', '/api/alerts/rules/%E0%A4%A', {})
+    expect(badEscape.status).toBe(400)
+    expect((badEscape.json as { error: { fields: object } }).error.fields).toHaveProperty('id')
+    expect((await call(host.port, 'DELETE', '/api/alerts/rules/%E0%A4%A')).status).toBe(400)
+    expect((await call(host.port, 'GET', '/api/alerts/history?limit=abc')).status).toBe(400)
+    expect((await call(host.port, 'GET', '/api/alerts/rules')).status).toBe(200)
 
     expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`)).json).toEqual({ deleted: true })
     expect((await call(host.port, 'DELETE', `/api/alerts/rules/${id}`)).json).toEqual({ deleted: false })

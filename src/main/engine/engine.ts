@@ -653,23 +653,23 @@ export class Engine {
     if (this.pruning || this.disposed) return
     this.pruning = true
     const cutoff = epochMs(this.now() - this.deps.config.retentionDays * 24 * 3600_000)
-    const total = { patterns: 0, confluence: 0, gaps: 0 }
+    const total = { patterns: 0, confluence: 0, gaps: 0, alerts: 0 }
     const step = (): void => {
       if (this.disposed) return
       const r = this.store.pruneStep(cutoff, PRUNE_CHUNK_ROWS)
       total.patterns += r.patterns
       total.confluence += r.confluence
       total.gaps += r.gaps
-      if (!r.done) {
+      // Alerts go with their events, in the same small steps.
+      const alerts = this.alerts.prune(cutoff, PRUNE_CHUNK_ROWS)
+      total.alerts += alerts
+      if (!r.done || alerts >= PRUNE_CHUNK_ROWS) {
         setTimeout(step, PRUNE_PAUSE_MS).unref?.()
         return
       }
       this.pruning = false
-      let alerts = 0
-      for (let n = -1; n !== 0; ) alerts += n = this.alerts.prune(cutoff)
-      if (alerts > 0) this.log('info', `retention: removed ${alerts} alerts older than ${this.deps.config.retentionDays} days`)
-      if (total.patterns + total.confluence + total.gaps > 0) {
-        this.log('info', `retention: removed ${total.patterns} patterns, ${total.confluence} confluence events, ${total.gaps} gaps older than ${this.deps.config.retentionDays} days`)
+      if (total.patterns + total.confluence + total.gaps + total.alerts > 0) {
+        this.log('info', `retention: removed ${total.patterns} patterns, ${total.confluence} confluence events, ${total.gaps} gaps, ${total.alerts} alerts older than ${this.deps.config.retentionDays} days`)
       }
     }
     step()

@@ -98,7 +98,12 @@ export function matchAlertRoute(method: string, pathname: string, q: URLSearchPa
   }
   const one = /^\/api\/alerts\/rules\/([^/]{1,64})(\/test)?$/.exec(path)
   if (one) {
-    const id = decodeURIComponent(one[1]!)
+    let id: string
+    try {
+      id = decodeURIComponent(one[1]!)
+    } catch {
+      throw new QueryError('id', 'not a valid percent-encoded rule id')
+    }
     if (one[2]) return method === 'POST' ? { method: 'alerts.rules.test', params: { id } } : null
     if (method === 'PUT') return { method: 'alerts.rules.save', params: { rule: { ...(withoutId(body) as object), id } } as RequestParams<'alerts.rules.save'> }
     if (method === 'DELETE') return { method: 'alerts.rules.delete', params: { id } }

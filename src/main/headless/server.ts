@@ -281,7 +281,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
       return
     }
     if (url.pathname.startsWith('/api/alerts/')) {
-      answerRoute(req, res, matchAlertRoute('GET', url.pathname, url.searchParams, null), url.pathname)
+      routeAlerts(req, res, url, 'GET', null)
       return
     }
     if (url.pathname.startsWith('/api/')) {
@@ -342,7 +342,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
     }
     const method = req.method as 'POST' | 'PUT' | 'DELETE'
     if (method === 'DELETE' || (method === 'POST' && url.pathname.endsWith('/test'))) {
-      answerRoute(req, res, matchAlertRoute(method, url.pathname, url.searchParams, null), url.pathname)
+      routeAlerts(req, res, url, method, null)
       return
     }
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
@@ -369,8 +369,18 @@ export async function startHeadless(opts: HeadlessOptions): Promise<HeadlessHost
         sendJson(res, 400, { error: { code: 'bad_request', message: `the body is not JSON: ${(e as Error).message}`, fields: { '(body)': 'not JSON' } } })
         return
       }
-      answerRoute(req, res, matchAlertRoute(method, url.pathname, url.searchParams, body), url.pathname)
+      routeAlerts(req, res, url, method, body)
     })
+  }
+
+  /** Match an alert route (a bad query value or path escape is a 400 naming it) and answer it; never throws. */
+  const routeAlerts = (req: IncomingMessage, res: ServerResponse, url: URL, method: string, body: unknown): void => {
+    try {
+      answerRoute(req, res, matchAlertRoute(method, url.pathname, url.searchParams, body), url.pathname)
+    } catch (e) {
+      if (e instanceof QueryError) sendJson(res, 400, { error: { code: 'bad_request', message: e.message, fields: { [e.field]: e.message } } })
+      else internalError(req, res, e)
+    }
   }
 
   const server: Server = createServer((req, res) => {

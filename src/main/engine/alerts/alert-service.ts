@@ -85,9 +85,11 @@ const MAX_CLAIMS = 10_000
 /** A toast, sound or desktop notification no window took within this long is recorded failed. */
 export const CLIENT_DELIVERY_TIMEOUT_MS = 30_000
 /** Alerts waiting for a window to deliver them (bounded: beyond it the oldest are settled early). */
-const MAX_AWAITING = 5000
+const MAX_AWAITING = 50_000
 /** At most this many are settled per call (the engine's timer calls it every second). */
 const SETTLE_PER_TICK = 200
+/** Rule statistics are recomputed at most this often. */
+const STATS_CACHE_MS = 10_000
 /** Stored events scanned at most by a preview (newest first): a busy week can hold millions. */
 const PREVIEW_MAX_EVENTS = 200_000
 const HOUR_MS = 3_600_000
@@ -103,7 +105,10 @@ export class AlertService {
   private rules: AlertRule[] = []
   private rulesById = new Map<string, AlertRule>()
   private index = new RuleIndex<AlertRule>([])
-  private readonly noise: NoiseGate
+  private noise: NoiseGate
+  /** Batches of alerts that could not be written (disk full...). */
+  writeFailures = 0
+  private lastWriteErrorLog = -Infinity
   private ctx: EvalContext
   private settings: StoredSettings
   private readonly claims = new Set<number>()
@@ -115,10 +120,10 @@ export class AlertService {
   private disposed = false
   /** Moves with every change to the stored rules. */
   rulesVersion = 0
+  private statsCache: { at: number; rulesVersion: number; value: RuleStats[] } | null = null
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.store = new AlertStore(deps.db)
-    this.noise = new NoiseGate({ now: deps.now })
     const s = this.store.getSettings()
     if (s.problem) deps.log('warn', `alerts: ${s.problem}`)
     this.settings = s.settings
@@ -128,14 +133,49 @@ export class AlertService {
       now: deps.now,
       onAttempt: (r) => this.onAttempt(r),
       onDeadLetter: (d) => this.onDeadLetter(d),
-      onDropped: (d) => deps.log('warn', `alerts: delivery queue full, dropped a ${d.job.channel} delivery for alert ${d.job.alertIds.join(', ')}`),
+      onDropped: (d) => {
+        deps.log('warn', `alerts: delivery queue full, dropped a ${d.job.channel} delivery for alert ${d.job.alertIds.join(', ')}`)
+        this.onDeadLetter({ job: d.job, attempts: d.attempts, reason: 'the delivery queue was full', at: d.at })
+        this.updateChannel(d.job.alertIds, d.job.channel, d.job.channel === 'webhook' ? d.job.target : null, { state: 'failed', reason: 'the delivery queue was full (on the dead-letter list)', at: d.at })
+      },
       onCallbackError: (e) => deps.log('error', `alerts: delivery callback failed: ${(e as Error).message}`),
     })
     this.digests = new DigestQueue({ now: deps.now, send: (d) => this.sendDigest(d) })
     this.reloadRules(false)
     // Cooldowns, hourly caps and "first per day" survive a restart: replay what was delivered.
-    const since = deps.now() - NoiseGate.replayWindowMs(this.rules)
-    this.noise.restore(this.store.deliveredSince(since), this.rules)
+    this.noise = this.restoredNoise()
+    this.settleAfterRestart()
+  }
+
+  /** The noise controls' memory as the store has it: what was delivered within the longest window any rule needs. */
+  private restoredNoise(): NoiseGate {
+    const gate = new NoiseGate({ now: this.deps.now })
+    gate.restore(this.store.deliveredSince(this.deps.now() - NoiseGate.replayWindowMs(this.rules)), this.rules)
+    return gate
+  }
+
+  /**
+   * Channels still pending from before a restart will not be delivered by
+   * anyone now (the windows only deliver new alerts; the delivery queue was
+   * in memory): recorded failed, with email and webhooks on the dead-letter
+   * list so they can be retried.
+   */
+  private settleAfterRestart(): void {
+    const now = this.deps.now()
+    const stale = this.store.pendingSince(now - DAY_MS)
+    if (stale.length === 0) return
+    this.store.transaction(() => {
+      for (const a of stale) {
+        const channels = a.channels.map((c) => (c.state === 'pending' ? { ...c, state: 'failed' as const, reason: 'the terminal stopped before it was delivered', at: epochMs(now) } : c))
+        this.store.setChannels(a.id, channels)
+        for (const c of a.channels) {
+          if (c.state === 'pending' && (c.channel === 'email' || c.channel === 'webhook')) {
+            this.store.addDeadLetter({ alertId: a.id, channel: c.channel, target: c.target ?? '', reason: 'the terminal stopped before it was delivered', attempts: c.attempts, firstAt: a.firedAt, lastAt: now })
+          }
+        }
+      }
+    })
+    this.deps.log('info', `alerts: ${stale.length} alert(s) had channels still pending from before the restart; recorded as failed`)
   }
 
   private makeContext(): EvalContext {
@@ -171,22 +211,40 @@ export class AlertService {
     const hits: { e: PatternEvent; rule: AlertRule; matched: string[] }[] = []
     for (const e of events) for (const h of matchEvent(this.index, e, this.ctx)) hits.push({ e, rule: h.rule, matched: h.matched })
     if (hits.length === 0) return
-    this.store.transaction(() => {
-      for (const { e, rule, matched } of hits) {
-        const subject = { symbol: e.symbol, patternKey: e.patternKey }
-        const suppressedBy = this.noise.check(rule, subject, now)
-        const alert = this.store.insertAlert({
-          ...this.alertFields(rule, e, now),
-          matched,
-          suppressedBy,
-          channels: this.channelsFor(rule, suppressedBy, now),
-          test: false,
-        })
-        if (!alert) continue // this rule already alerted on this detection
-        if (suppressedBy === null) this.noise.record(rule, subject, now)
-        ;(created ??= []).push(alert)
+    try {
+      this.store.transaction(() => {
+        for (const { e, rule, matched } of hits) {
+          const subject = { symbol: e.symbol, patternKey: e.patternKey }
+          const suppressedBy = this.noise.check(rule, subject, now)
+          // A rule past its expiry date records nothing (it would write a row per match for ever).
+          if (suppressedBy === 'expired') continue
+          const alert = this.store.insertAlert({
+            ...this.alertFields(rule, e, now),
+            // Held back: in history, not in the unread count (the badge is what needs attention).
+            read: suppressedBy !== null,
+            matched,
+            suppressedBy,
+            channels: this.channelsFor(rule, suppressedBy, now),
+            test: false,
+          })
+          if (!alert) continue // this rule already alerted on this detection
+          if (suppressedBy === null) this.noise.record(rule, subject, now)
+          ;(created ??= []).push(alert)
+        }
+      })
+    } catch (e) {
+      // Disk full, a locked database: the batch's alerts are not stored (its events are, by their own writer).
+      // What the noise controls counted in this batch was rolled back with it: rebuild them from the store.
+      created = null
+      this.writeFailures++
+      this.noise = this.restoredNoise()
+      this.store.recountUnread()
+      const t = this.deps.now()
+      if (t - this.lastWriteErrorLog > 60_000) {
+        this.lastWriteErrorLog = t
+        this.deps.log('error', `alerts: writing ${hits.length} alert(s) failed, they are lost (${this.writeFailures} batches so far): ${(e as Error).message}`)
       }
-    })
+    }
     if (created) this.handOut(created)
   }
 
@@ -244,7 +302,8 @@ export class AlertService {
       if (a.suppressedBy !== null) continue
       if (a.channels.some((c) => c.state === 'pending' && (c.channel === 'desktop' || c.channel === 'toast' || c.channel === 'sound'))) {
         this.awaiting.set(a.id, this.deps.now())
-        if (this.awaiting.size > MAX_AWAITING) this.settleAwaiting(Infinity, 1)
+        // Far beyond any real rate (30 s of alerts): the oldest is forgotten here and settled by the next restart.
+        if (this.awaiting.size > MAX_AWAITING) this.awaiting.delete(this.awaiting.keys().next().value as number)
       }
       const rule = this.rulesById.get(a.ruleId)
       for (const c of a.channels) {
@@ -345,7 +404,8 @@ export class AlertService {
     const deleted = this.store.deleteRule(id)
     if (deleted) {
       this.noise.forgetRule(id)
-      this.digests.discard(id as AlertRule['id'])
+      // Its open email digest goes out now rather than being dropped.
+      this.digests.flush(id as AlertRule['id'])
       this.reloadRules()
     }
     return deleted
@@ -414,6 +474,7 @@ export class AlertService {
 
   mark(ids: number[] | 'all', m: { read?: boolean; acknowledged?: boolean; feedback?: 'useful' | 'not_useful' | null }): { updated: number; unread: number } {
     const updated = this.store.mark(ids, m)
+    this.statsCache = null
     const unread = this.store.unread()
     if (ids !== 'all') this.deps.publish(ids.map((id) => this.store.getAlert(id)).filter((a): a is Alert => a !== null))
     this.deps.publishUnread(unread)
@@ -466,7 +527,7 @@ export class AlertService {
           if (c.state !== 'pending' || (c.channel !== 'desktop' && c.channel !== 'toast' && c.channel !== 'sound')) return c
           hit = true
           const reason = c.channel === 'desktop' ? 'no window showed it (none open, or none allowed to show notifications)' : 'no terminal window was open'
-          return { ...c, state: 'failed' as const, reason, at: epochMs(now) }
+          return { ...c, state: 'failed' as const, reason, at: epochMs(Number.isFinite(now) ? now : this.deps.now()) }
         })
         if (!hit) continue
         this.store.setChannels(id, channels)
@@ -477,6 +538,15 @@ export class AlertService {
   }
 
   stats(): RuleStats[] {
+    // A full pass over the stored alerts (seconds at a million): at most once every STATS_CACHE_MS.
+    const now = this.deps.now()
+    if (this.statsCache && now - this.statsCache.at < STATS_CACHE_MS && this.statsCache.rulesVersion === this.rulesVersion) return this.statsCache.value
+    const value = this.computeStats()
+    this.statsCache = { at: now, rulesVersion: this.rulesVersion, value }
+    return value
+  }
+
+  private computeStats(): RuleStats[] {
     const counts = new Map(this.store.counts().map((c) => [c.ruleId as string, c]))
     const outcomes = this.outcomes()
     const out: RuleStats[] = []
@@ -576,13 +646,15 @@ export class AlertService {
   }
 
   /** Retention: alerts older than the events' retention go with them. */
-  prune(cutoff: number): number {
-    return this.store.prune(cutoff)
+  prune(cutoff: number, chunk = 1000): number {
+    return this.store.prune(cutoff, chunk)
   }
 
   /** Send the open digests, wait a little for deliveries in flight, then stop. */
   async dispose(waitMs = 3000): Promise<void> {
     if (this.disposed) return
+    // Nothing a window has not delivered yet will be now.
+    this.settleAwaiting(Infinity, Infinity)
     this.digests.flushAll()
     await Promise.race([this.queue.whenIdle(), new Promise((r) => setTimeout(r, waitMs))])
     this.disposed = true

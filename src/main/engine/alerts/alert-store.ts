@@ -288,6 +288,16 @@ export class AlertStore {
     return { ...alert, id: Number(r.lastInsertRowid) }
   }
 
+  /** Recount unread alerts (after a rolled-back batch). */
+  recountUnread(): void {
+    this.unreadCount = this.s.unread.get() ?? 0
+  }
+
+  /** Alerts fired since `since` with a channel still pending (what a restart must settle). */
+  pendingSince(since: number): Alert[] {
+    return (this.db.prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE fired_at >= ? AND channels LIKE '%"state":"pending"%'`).all(since) as AlertRow[]).map(toAlert)
+  }
+
   getAlert(id: number): Alert | null {
     const r = this.s.getAlert.get(id)
     return r ? toAlert(r) : null

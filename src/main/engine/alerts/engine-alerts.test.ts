@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { SMTPServer } from 'smtp-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Alert, AlertRule, AlertSettings, RulePreview, RuleStats } from '../../../shared/alerts'
@@ -149,6 +150,61 @@ describe('alerts through the engine (real SQLite file)', () => {
     expect(settled[1]!.reason).toBe('no terminal window was open')
     const stats = ok<{ rules: RuleStats[] }>(h.engine.handle('alerts.stats', {})).rules
     expect(stats).toEqual([expect.objectContaining({ ruleId: rule.id, fired: 1, delivered: 1, acknowledged: 1, useful: 1, usefulShare: 1 })])
+  })
+
+  it('a failed alert write (disk full) loses that batch only: the engine goes on, unread and cooldowns are not counted for it', async () => {
+    const dir = dataDir()
+    const h = start(dir)
+    ok(h.engine.handle('alerts.rules.save', { rule: hammerRule({ noise: { cooldownMinutes: 30 } }) }))
+    // A real SQLite error on the alerts table, as a full disk would give.
+    const db = new BetterSqlite3(join(dir, 'tickstock.db'))
+    db.exec("CREATE TRIGGER fail_alerts BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'database or disk is full (simulated)'); END")
+    h.send('AAPL', 'Hammer', 0.9)
+    await frame()
+    expect(h.pushed).toEqual([])
+    expect(ok<{ alerts: Alert[]; unread: number }>(h.engine.handle('alerts.history', {}))).toEqual({ alerts: [], unread: 0 })
+    db.exec('DROP TRIGGER fail_alerts')
+    db.close()
+    // The disk has room again: the next detection is delivered, not held back by a cooldown nobody saw.
+    h.clock.now += 60_000
+    h.send('AAPL', 'Hammer', 0.91)
+    await frame()
+    expect(h.pushed.map((a) => [a.symbol, a.suppressedBy])).toEqual([['AAPL', null]])
+    expect(h.unread.at(-1)).toBe(1)
+  })
+
+  it('held-back alerts are in history but not in the unread count; an expired rule records nothing', async () => {
+    const h = start(dataDir())
+    ok(h.engine.handle('alerts.rules.save', { rule: hammerRule({ noise: { quietHours: { from: '09:00', to: '17:00' } } }) }))
+    ok(h.engine.handle('alerts.rules.save', { rule: hammerRule({ name: 'Old', noise: { expiresAt: T0 - 1 } }) }))
+    h.send('AAPL', 'Hammer', 0.9)
+    await frame()
+    expect(h.pushed.map((a) => [a.ruleName, a.suppressedBy, a.read])).toEqual([['Hammers', 'quiet_hours', true]])
+    expect(ok<{ unread: number }>(h.engine.handle('alerts.history', {})).unread).toBe(0)
+  })
+
+  it('channels no window delivered are settled, not left pending: at shutdown, and after a crash at the next start', async () => {
+    const dir = dataDir()
+    let h = start(dir)
+    ok(h.engine.handle('alerts.rules.save', { rule: hammerRule() }))
+    h.send('AAPL', 'Hammer', 0.9)
+    await frame()
+    await engines.pop()!.dispose()
+    h = start(dir)
+    const [a] = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts
+    expect(a!.channels.map((c) => c.state)).toEqual(['failed', 'failed', 'failed'])
+    await engines.pop()!.dispose()
+    // A crash: the row is still pending on disk.
+    const db = new BetterSqlite3(join(dir, 'tickstock.db'))
+    db.prepare("UPDATE alerts SET channels = replace(channels, '\"state\":\"failed\"', '\"state\":\"pending\"')").run()
+    db.close()
+    h = start(dir)
+    const [again] = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts
+    expect(again!.channels.map((c) => [c.state, c.reason])).toEqual([
+      ['failed', 'the terminal stopped before it was delivered'],
+      ['failed', 'the terminal stopped before it was delivered'],
+      ['failed', 'the terminal stopped before it was delivered'],
+    ])
   })
 
   it('refuses a bad rule with a message per field, and keeps nothing of it', () => {

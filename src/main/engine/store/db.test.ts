@@ -38,7 +38,7 @@ describe('openDatabase', () => {
       const tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all()
       expect(tables).toEqual(['alert_dead_letters', 'alert_rules', 'alerts', 'bars_1m', 'bars_daily', 'confluence_events', 'gaps', 'layouts', 'meta', 'pattern_events', 'regime_events', 'sector_edits'])
       const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all()
-      expect(indexes).toEqual(['alerts_fired', 'alerts_rule', 'alerts_rule_event', 'alerts_unread', 'confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
+      expect(indexes).toEqual(['alerts_fired', 'alerts_rule', 'alerts_rule_event', 'alerts_symbol', 'alerts_unread', 'confluence_events_at', 'pattern_events_feed', 'pattern_events_pattern', 'pattern_events_symbol'])
     } finally {
       db.close()
     }
