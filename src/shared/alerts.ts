@@ -192,7 +192,10 @@ export const alertRuleInputSchema = z
     id: z.string().min(1).max(64).optional(),
     name: ruleNameSchema,
     enabled: z.boolean().default(true),
-    when: conditionGroupSchema.refine((g) => groupDepth(g) <= MAX_GROUP_DEPTH, `groups nest at most ${MAX_GROUP_DEPTH} deep`),
+    when: conditionGroupSchema
+      .refine((g) => groupDepth(g) <= MAX_GROUP_DEPTH, `groups nest at most ${MAX_GROUP_DEPTH} deep`)
+      // An empty rule would fire on every event (AND) or never (OR): neither is what a trader means.
+      .refine((g) => g.items.length > 0, { message: 'a rule needs at least one condition', path: ['items'] }),
     actions: ruleActionsSchema.default(() => ruleActionsSchema.parse({})),
     noise: ruleNoiseSchema.default(() => ruleNoiseSchema.parse({})),
   })
@@ -282,7 +285,9 @@ export interface RulePreview {
   /** Alerts that would have been delivered after noise control. */
   delivered: number
   suppressed: Partial<Record<Suppression, number>>
-  /** Alerts delivered per day (delivered / days). */
+  /** The part of `days` the stored history covers (less when the terminal has been recording for less than the window). */
+  coveredDays: number
+  /** Alerts delivered per day over the covered span. */
   perDay: number
   /** A few of the matches, newest first. */
   examples: { eventId: number; symbol: string; pattern: string; tier: Tier; confidence: number; detectedAt: EpochMs; matched: string[]; suppressedBy: Suppression | null }[]

@@ -112,6 +112,8 @@ export class AlertService {
   private ctx: EvalContext
   private settings: StoredSettings
   private readonly claims = new Set<number>()
+  /** Dead letters being retried now. */
+  private readonly retrying = new Set<number>()
   /** Alert id -> when it was handed out, while a channel a window delivers (desktop, toast, sound) is pending. */
   private readonly awaiting = new Map<number, number>()
   private readonly queue: DeliveryQueue<DeliveryJob>
@@ -465,7 +467,9 @@ export class AlertService {
       }
     }
     events.sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id)
-    return previewRule(rule, events.length > PREVIEW_MAX_EVENTS ? events.slice(-PREVIEW_MAX_EVENTS) : events, this.ctx, { days })
+    const kept = events.length > PREVIEW_MAX_EVENTS ? events.slice(-PREVIEW_MAX_EVENTS) : events
+    const oldest = this.deps.patterns.oldestReceivedAt()
+    return previewRule(rule, kept, this.ctx, { days, now: this.deps.now(), historyFrom: oldest === null ? this.deps.now() : Math.max(since, oldest) })
   }
 
   history(q: { ruleId?: string; symbol?: string; unreadOnly: boolean; includeTests: boolean; before?: number; limit: number }): { alerts: Alert[]; unread: number } {
@@ -526,8 +530,10 @@ export class AlertService {
         const channels = a.channels.map((c) => {
           if (c.state !== 'pending' || (c.channel !== 'desktop' && c.channel !== 'toast' && c.channel !== 'sound')) return c
           hit = true
-          const reason = c.channel === 'desktop' ? 'no window showed it (none open, or none allowed to show notifications)' : 'no terminal window was open'
-          return { ...c, state: 'failed' as const, reason, at: epochMs(Number.isFinite(now) ? now : this.deps.now()) }
+          // Not a delivery failure but nobody to deliver to (no window, or none allowed to show notifications):
+          // recorded as not delivered with why, and not counted among failures.
+          const reason = c.channel === 'desktop' ? 'not shown: no window open that may show notifications' : 'not shown: no terminal window was open'
+          return { ...c, state: 'suppressed' as const, reason, at: epochMs(Number.isFinite(now) ? now : this.deps.now()) }
         })
         if (!hit) continue
         this.store.setChannels(id, channels)
@@ -630,14 +636,23 @@ export class AlertService {
   retryDeadLetter(id: number): { item: DeadLetter | null; alert: Alert | null } {
     const d = this.store.getDeadLetter(id)
     if (!d) throw new AlertRequestError('not_found', `no dead letter ${id}`, { id: 'no such dead letter' })
+    // A double click, or two windows: one retry at a time, and none once it went through.
+    if (d.resolved) throw new AlertRequestError('bad_request', `dead letter ${id} was already delivered on a retry`, { id: 'already delivered' })
+    if (this.retrying.has(id)) throw new AlertRequestError('bad_request', `dead letter ${id} is being retried now`, { id: 'retry in progress' })
     const alert = this.store.getAlert(d.alertId)
     if (!alert) throw new AlertRequestError('not_found', `alert ${d.alertId} is no longer stored`, { id: 'its alert was deleted by retention' })
     this.updateChannel([alert.id], d.channel, d.channel === 'webhook' ? d.target : null, { state: 'pending', reason: 'retrying (from the dead-letter list)' })
     const job: DeliveryJob = { channel: d.channel, target: d.target, alertIds: [alert.id], firstAt: this.deps.now() }
-    this.queue.enqueue(job, async (signal) => {
-      await this.run(job, signal)
-      this.store.setDeadLetterResolved(id, true)
+    this.retrying.add(id)
+    const queued = this.queue.enqueue(job, async (signal) => {
+      try {
+        await this.run(job, signal)
+        this.store.setDeadLetterResolved(id, true)
+      } finally {
+        this.retrying.delete(id)
+      }
     })
+    if (!queued) this.retrying.delete(id)
     return { item: this.store.getDeadLetter(id), alert: this.store.getAlert(alert.id) }
   }
 

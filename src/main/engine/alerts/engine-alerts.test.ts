@@ -144,10 +144,10 @@ describe('alerts through the engine (real SQLite file)', () => {
     const settled = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts[0]!.channels
     expect(settled.map((c) => [c.channel, c.state])).toEqual([
       ['desktop', 'sent'],
-      ['toast', 'failed'],
-      ['sound', 'failed'],
+      ['toast', 'suppressed'],
+      ['sound', 'suppressed'],
     ])
-    expect(settled[1]!.reason).toBe('no terminal window was open')
+    expect(settled[1]!.reason).toBe('not shown: no terminal window was open')
     const stats = ok<{ rules: RuleStats[] }>(h.engine.handle('alerts.stats', {})).rules
     expect(stats).toEqual([expect.objectContaining({ ruleId: rule.id, fired: 1, delivered: 1, acknowledged: 1, useful: 1, usefulShare: 1 })])
   })
@@ -192,11 +192,11 @@ describe('alerts through the engine (real SQLite file)', () => {
     await engines.pop()!.dispose()
     h = start(dir)
     const [a] = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts
-    expect(a!.channels.map((c) => c.state)).toEqual(['failed', 'failed', 'failed'])
+    expect(a!.channels.map((c) => c.state)).toEqual(['suppressed', 'suppressed', 'suppressed'])
     await engines.pop()!.dispose()
     // A crash: the row is still pending on disk.
     const db = new BetterSqlite3(join(dir, 'tickstock.db'))
-    db.prepare("UPDATE alerts SET channels = replace(channels, '\"state\":\"failed\"', '\"state\":\"pending\"')").run()
+    db.prepare("UPDATE alerts SET channels = replace(channels, '\"state\":\"suppressed\"', '\"state\":\"pending\"')").run()
     db.close()
     h = start(dir)
     const [again] = ok<{ alerts: Alert[] }>(h.engine.handle('alerts.history', {})).alerts
@@ -217,6 +217,9 @@ describe('alerts through the engine (real SQLite file)', () => {
       expect(bad.error.code).toBe('bad_request')
       expect(Object.keys(bad.error.fields ?? {})).toEqual(expect.arrayContaining(['rule.name', 'rule.when.items.0', 'rule.when.items.1.in.0']))
     }
+    const empty = h.engine.handle('alerts.rules.save', { rule: { name: 'Everything', when: { kind: 'group', op: 'and', items: [] } } })
+    expect(empty.ok).toBe(false)
+    if (!empty.ok) expect(empty.error.fields).toEqual({ 'rule.when.items': 'a rule needs at least one condition' })
     const noHook = h.engine.handle('alerts.rules.save', { rule: hammerRule({ actions: { webhooks: ['phone'] } }) })
     expect(noHook.ok).toBe(false)
     if (!noHook.ok) expect(noHook.error.fields).toEqual({ 'rule.actions.webhooks.0': 'no such webhook' })

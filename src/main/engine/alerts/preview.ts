@@ -21,8 +21,11 @@ const EXAMPLES = 5
 export type PreviewableRule = Pick<AlertRuleParsed, 'when' | 'noise'>
 
 export interface PreviewOptions {
-  /** The span the events cover, for the per-day figure; default: their own span (at least one day). */
+  /** The window asked for (e.g. the last 7 days); default: the events' own span (at least one day). */
   days?: number
+  /** Where stored history starts within the window (epoch ms): a store younger than the window covers less, and the per-day rate is over what it covers. */
+  historyFrom?: number
+  now?: number
 }
 
 /** `events` oldest first (by arrival). */
@@ -50,13 +53,16 @@ export function previewRule(rule: PreviewableRule, events: readonly PatternEvent
   }
   const span = events.length > 1 ? (events[events.length - 1]!.receivedAt - events[0]!.receivedAt) / DAY_MS : 0
   const days = opts.days ?? Math.max(1, Math.ceil(span))
+  // The part of the window that stored history covers (a terminal started an hour ago covers an hour), at least a minute.
+  const covered = opts.historyFrom !== undefined && opts.now !== undefined ? Math.min(days, Math.max(60_000, opts.now - opts.historyFrom) / DAY_MS) : days
   return {
     days,
+    coveredDays: covered,
     scanned: events.length,
     matched,
     delivered,
     suppressed,
-    perDay: Math.round((delivered / days) * 10) / 10,
+    perDay: Math.round((delivered / covered) * 10) / 10,
     examples: recent.reverse(),
   }
 }

@@ -194,6 +194,11 @@ export class PatternStore {
     })
   }
 
+  /** When the oldest stored event arrived (ids follow arrival), null when empty: how far back history goes. */
+  oldestReceivedAt(): number | null {
+    return (this.db.prepare<[], number>('SELECT received_at FROM pattern_events ORDER BY id LIMIT 1').pluck().get() as number | undefined) ?? null
+  }
+
   /** Highest stored pattern id, 0 when empty: the engine continues its id sequence from here. */
   maxPatternId(): number {
     return this.maxPatternIdStmt.get() ?? 0

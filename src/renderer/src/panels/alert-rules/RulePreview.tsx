@@ -85,13 +85,24 @@ export function usePreview(api: TerminalApi, input: AlertRuleInput, visible: boo
   return state
 }
 
+/** "20 minutes", "5 hours", "3 days". */
+export function spanWords(days: number): string {
+  const minutes = Math.max(1, Math.round(days * 1440))
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`
+  const hours = Math.round(minutes / 60)
+  if (hours < 48) return `${hours} hours`
+  return `${Math.round(days)} days`
+}
+
 const perDay = (n: number) => (n < 10 ? n.toFixed(1) : formatCount(Math.round(n)))
 const times = (n: number) => `${formatCount(n)} ${n === 1 ? 'time' : 'times'}`
 
 /** "Would have fired 42 times in 7 days (≈ 6.0/day), 30 delivered; 9 suppressed by cooldown, 3 by quiet hours." */
 export function previewSentence(p: RulePreview): string {
-  if (p.matched === 0) return `Nothing in the last ${p.days} days would have matched (${formatCount(p.scanned)} events checked).`
-  let s = `Would have fired ${times(p.matched)} in ${p.days} days (≈ ${perDay(p.perDay)}/day)`
+  // A terminal recording for less than the window says over how long: "in the 20 minutes stored".
+  const span = p.coveredDays < p.days - 1e-6 ? `the ${spanWords(p.coveredDays)} stored` : `${p.days} days`
+  if (p.matched === 0) return `Nothing in ${p.coveredDays < p.days - 1e-6 ? span : `the last ${p.days} days`} would have matched (${formatCount(p.scanned)} events checked).`
+  let s = `Would have fired ${times(p.matched)} in ${span} (≈ ${perDay(p.perDay)}/day)`
   // The biggest reason first.
   const held = SUPPRESSIONS.filter((k) => (p.suppressed[k] ?? 0) > 0)
     .sort((a, b) => p.suppressed[b]! - p.suppressed[a]!)

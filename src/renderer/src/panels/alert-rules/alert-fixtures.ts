@@ -64,6 +64,7 @@ export function alert(id: number, rule: string, over: Partial<Alert> = {}): Aler
 export function preview(over: Partial<RulePreview> = {}): RulePreview {
   return {
     days: 7,
+    coveredDays: 7,
     scanned: 1200,
     matched: 42,
     delivered: 30,
