@@ -6,6 +6,7 @@ import { createLinkStore } from '../state/link-store'
 import { render, type Rendered } from '../test-support/render'
 import { Dock } from './Dock'
 import { DockController } from './dock-controller'
+import type { Stack } from 'golden-layout'
 import { createPanelRegistry, type AnyPanelDefinition } from './panel-registry'
 import type { PanelDefinition, PanelProps } from './panel-types'
 
@@ -44,7 +45,9 @@ const registry = createPanelRegistry([
   fakePanel('tier-board', { tier: 'daily' } as Record<string, unknown>, (s) => `Board ${String(s.tier)}`),
   fakePanel('chart', {} as Record<string, unknown>, () => 'Chart'),
   fakePanel('tier-metrics', {} as Record<string, unknown>, () => 'Metrics'),
+  fakePanel('alerts', {} as Record<string, unknown>, () => 'Alerts'),
 ] as AnyPanelDefinition[])
+const entry = (id: string) => registry.entries().find((e) => e.id === id)!
 const api = {} as TerminalApi
 
 let view: Rendered | null = null
@@ -149,8 +152,7 @@ describe('Dock (golden-layout host)', () => {
   it('opens a panel from a menu entry, and keeps an unknown panel type visible instead of failing', () => {
     const { controller, all } = mountDock()
     act(() => controller.applyDefault())
-    const chartEntry = registry.entries().find((e) => e.id === 'chart')!
-    act(() => controller.openPanel(chartEntry))
+    act(() => controller.openPanel(entry('chart')))
     expect(all('[data-testid="fake"][data-type="chart"]')).toHaveLength(2)
 
     const doc = controller.capture()
@@ -160,6 +162,55 @@ describe('Dock (golden-layout host)', () => {
     expect(all('[data-testid="panel-unknown"]')).toHaveLength(1)
     // ...and it round-trips, so a newer build can still use it.
     expect(JSON.stringify(controller.capture())).toContain('from-the-future')
+  })
+
+  it('opening a panel type that is already open (one copy is enough) brings that panel forward instead of adding one', () => {
+    const { controller } = mountDock()
+    act(() => controller.applyDefault())
+    const metrics = controller.getPanels().find((p) => p.type === 'tier-metrics')!
+    act(() => controller.focusPanel(metrics))
+    act(() => controller.openPanel(entry('alerts')))
+    // alerts went in as a tab over metrics, which is hidden now
+    expect(metrics.getSnapshot().visible).toBe(false)
+    const board = controller.getPanels().find((p) => p.type === 'tier-board')!
+    act(() => controller.focusPanel(board))
+
+    act(() => controller.openPanel(entry('tier-metrics')))
+    expect(controller.getPanels().filter((p) => p.type === 'tier-metrics')).toEqual([metrics])
+    expect(controller.focusedPanel()).toBe(metrics)
+    expect(metrics.getSnapshot()).toMatchObject({ visible: true, focused: true })
+    expect((metrics.container.parent.parent as Stack).getActiveComponentItem()).toBe(metrics.container.parent)
+
+    act(() => controller.openPanel(entry('alerts')))
+    expect(controller.getPanels().filter((p) => p.type === 'alerts')).toHaveLength(1)
+    expect(controller.focusedPanel()?.type).toBe('alerts')
+  })
+
+  it('the tier board and the chart open as further copies; a crowded stack gets the new panel in a stack beside it', () => {
+    const { controller } = mountDock()
+    act(() => controller.applyDefault())
+    const chart = controller.getPanels().find((p) => p.type === 'chart')!
+    act(() => controller.focusPanel(chart))
+    act(() => controller.openPanel(entry('chart')))
+    act(() => controller.openPanel(entry('chart')))
+    expect(controller.getPanels().filter((p) => p.type === 'chart')).toHaveLength(3)
+    const chartStack = chart.container.parent.parent as Stack
+    expect(chartStack.contentItems).toHaveLength(3)
+
+    act(() => controller.openPanel(entry('alerts')))
+    const alerts = controller.focusedPanel()!
+    expect(alerts.type).toBe('alerts')
+    expect(chartStack.contentItems).toHaveLength(3)
+    const alertsStack = alerts.container.parent.parent!
+    expect(alertsStack).not.toBe(chartStack)
+    // right after the chart's stack in the bottom row, before metrics
+    const row = chartStack.parent!
+    expect(row.isRow).toBe(true)
+    expect(row.contentItems.indexOf(alertsStack)).toBe(row.contentItems.indexOf(chartStack) + 1)
+    expect(row.contentItems).toHaveLength(3)
+
+    act(() => controller.openPanel(entry('tier-board:1')))
+    expect(controller.getPanels().filter((p) => p.type === 'tier-board')).toHaveLength(4)
   })
 
   it('shows a hint when every panel is closed', () => {

@@ -9,13 +9,17 @@
  * panels itself (React StrictMode mounts, unmounts and mounts again).
  */
 import {
+  ContentItem,
   GoldenLayout,
   LayoutConfig,
   ResolvedComponentItemConfig,
   type ComponentContainer,
   type ComponentItem,
+  type ComponentItemConfig,
   type EventEmitter,
   type ResolvedLayoutConfig,
+  type RowOrColumn,
+  type Stack,
   type Tab,
 } from 'golden-layout'
 import type { GlConfigJson, LayoutDocument, PanelItemState } from '../state/layout-format'
@@ -23,7 +27,7 @@ import { parsePanelItemState } from '../state/layout-format'
 import { emptyLinkGroups, normalizeSymbol, type LinkStore } from '../state/link-store'
 import type { DockPort } from '../state/layout-store'
 import { DEFAULT_CHART_SYMBOL, LAYOUT_CHROME, defaultLayoutConfig } from './default-layout'
-import type { AnyPanelDefinition, PanelEntry, PanelRegistry } from './panel-registry'
+import { TIER_BOARD_TYPE, type AnyPanelDefinition, type PanelEntry, type PanelRegistry } from './panel-registry'
 import type { LinkColor } from './panel-types'
 
 export interface PanelSnapshot {
@@ -35,6 +39,11 @@ export interface PanelSnapshot {
   focused: boolean
   title: string
 }
+
+/** Panel types traders keep several of; opening any other type again brings its one copy forward. */
+export const MULTI_INSTANCE_PANEL_TYPES: ReadonlySet<string> = new Set([TIER_BOARD_TYPE, 'chart'])
+/** A stack holding this many tabs gets a new panel in a stack beside it rather than one more tab. */
+export const CROWDED_STACK_TABS = 3
 
 let nextPanelId = 1
 
@@ -370,9 +379,21 @@ export class DockController implements DockPort {
 
   // ------------------------------------------------------------ panels
 
+  /**
+   * Open a panel from the menu or the palette. A type of which one copy is enough
+   * is brought forward if open; a new panel goes into the focused stack, or into a
+   * new stack to its right when that stack is already crowded.
+   */
   openPanel(entry: PanelEntry): void {
     const gl = this.gl
     if (!gl) return
+    if (!MULTI_INSTANCE_PANEL_TYPES.has(entry.def.type)) {
+      const existing = this.list.find((p) => p.type === entry.def.type)
+      if (existing) {
+        this.revealPanel(existing)
+        return
+      }
+    }
     const componentState: PanelItemState = { state: entry.state, link: this.opts.registry.defaultLink(entry.def), symbol: null }
     let title = entry.name
     try {
@@ -380,10 +401,48 @@ export class DockController implements DockPort {
     } catch {
       // keep the menu name
     }
-    gl.addComponent(entry.def.type, componentState as unknown as Parameters<GoldenLayout['addComponent']>[1], title)
-    // The new panel is the last bound one.
-    const added = this.list[this.list.length - 1]
+    const item: ComponentItemConfig = {
+      type: 'component',
+      componentType: entry.def.type,
+      componentState: componentState as unknown as ComponentItemConfig['componentState'],
+      title,
+    }
+    const before = new Set(this.byContainer.keys())
+    if (!this.addBesideCrowdedStack(item)) gl.addItem(item)
+    const added = [...this.byContainer.entries()].find(([c]) => !before.has(c))?.[1]
     if (added) this.focusPanel(added)
+  }
+
+  /** Show an open panel: leave any other maximised stack, make its tab active, focus it. */
+  private revealPanel(inst: PanelInstance): void {
+    const item = inst.container.parent
+    const stack = item.parent
+    const maximised = this.gl?.maximisedStack
+    if (maximised && maximised !== stack) maximised.minimise()
+    if (stack && ContentItem.isStack(stack)) stack.setActiveComponentItem(item, false)
+    this.focusPanel(inst)
+  }
+
+  /**
+   * When the focused stack holds CROWDED_STACK_TABS or more, add the panel as a new
+   * stack right after it in the nearest row (a new column). False when there is no
+   * such stack or row: the caller then lets golden-layout choose (the focused stack).
+   */
+  private addBesideCrowdedStack(item: ComponentItemConfig): boolean {
+    const focused = this.focusedPanel()?.container.parent.parent ?? this.gl?.focusedComponentItem?.parent
+    if (!focused || !ContentItem.isStack(focused)) return false
+    const stack: Stack = focused
+    if (stack.contentItems.length < CROWDED_STACK_TABS || stack.isMaximised) return false
+    let child: ContentItem = stack
+    let parent = stack.parent
+    while (parent && !parent.isRow) {
+      child = parent
+      parent = parent.parent
+    }
+    if (!parent) return false
+    const row = parent as RowOrColumn
+    row.addItem({ type: 'stack', content: [item] }, row.contentItems.indexOf(child) + 1)
+    return true
   }
 
   // ------------------------------------------------------------ DockPort
