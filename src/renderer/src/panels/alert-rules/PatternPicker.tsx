@@ -13,17 +13,55 @@ import { DIRECTION_ICON, DirectionIcon, PatternGlyph } from './pattern-glyph'
 const KIND_LABEL: Record<PatternKind, string> = { candlestick: 'Candlestick', chart: 'Chart', breakout: 'Breakout', volume: 'Volume', trend: 'Trend' }
 const DIRECTION_LABEL: Record<PatternDirection, string> = { bullish: 'Bullish', bearish: 'Bearish', neutral: 'Neutral' }
 
-/** Catalogue entries matching a search (name, aliases, kind, direction, description) and the chosen kinds and directions. */
+const fold = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '')
+
+/** Where the words of a name start after the first: camel-case humps (`HighOfDay`: Of, Day; `VWAPReclaim`: Reclaim) and after separators. */
+function wordStarts(name: string): number[] {
+  const starts: number[] = []
+  for (let i = 1; i < name.length; i++) {
+    const ch = name[i]!
+    const prev = name[i - 1]!
+    const next = name[i + 1] ?? ''
+    const hump = /[A-Z]/.test(ch) ? /[a-z0-9]/.test(prev) || (/[A-Z]/.test(prev) && /[a-z]/.test(next)) : /[0-9]/.test(ch) && /[A-Za-z]/.test(prev)
+    if (/[\s_-]/.test(prev) ? /\w/.test(ch) : hump) starts.push(i)
+  }
+  return starts
+}
+
+/**
+ * How well a name answers a search, best first: 0 the name starts with it, 1 a word of
+ * the name does, 2 the name contains it, 3 only an alias, the kind, direction or description matches.
+ */
+export function matchRank(entry: CatalogueEntry, search: string): 0 | 1 | 2 | 3 {
+  const q = fold(search)
+  if (q.length === 0) return 3
+  const name = fold(entry.name)
+  if (name.startsWith(q)) return 0
+  if (wordStarts(entry.name).some((i) => fold(entry.name.slice(i)).startsWith(q))) return 1
+  const key = patternKey(search)
+  if (name.includes(q) || (key.length > 1 && patternKey(entry.name).includes(key))) return 2
+  return 3
+}
+
+/**
+ * Catalogue entries matching a search (name, aliases, kind, direction, description) and the chosen kinds and directions.
+ * With a search, the best name matches come first (see matchRank), alphabetical within a rank; without one, catalogue order.
+ */
 export function filterCatalogue(search: string, kinds: readonly PatternKind[] | undefined, directions: readonly PatternDirection[] | undefined): CatalogueEntry[] {
   const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean)
-  return PATTERN_CATALOGUE.filter((e) => {
+  const key = patternKey(search)
+  const matches = PATTERN_CATALOGUE.filter((e) => {
     if (kinds && kinds.length > 0 && !kinds.includes(e.kind)) return false
     if (directions && directions.length > 0 && !directions.includes(e.direction)) return false
     if (words.length === 0) return true
     const hay = [e.name, ...e.aliases, e.kind, e.direction, e.description].join(' ').toLowerCase()
-    const key = patternKey(search)
     return words.every((w) => hay.includes(w)) || (key.length > 1 && patternKey(e.name).includes(key))
   })
+  if (words.length === 0) return matches
+  return matches
+    .map((e) => ({ e, rank: matchRank(e, search) }))
+    .sort((a, b) => a.rank - b.rank || a.e.name.localeCompare(b.e.name))
+    .map((r) => r.e)
 }
 
 export interface PatternPickerProps {

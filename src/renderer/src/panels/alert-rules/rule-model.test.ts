@@ -41,6 +41,9 @@ describe('rule draft tree', () => {
     expect([...listed].sort()).toEqual([...CONDITION_KINDS].sort())
     expect(PALETTE.map((g) => g.group)).toEqual(['Pattern', 'Symbol', 'Quality', 'Market', 'Time'])
     for (const k of CONDITION_KINDS) expect(defaultCondition(k).kind).toBe(k)
+    // Set conditions with no natural "any" start on one value, so a new card is a valid rule.
+    expect(defaultCondition('regime')).toEqual({ kind: 'regime', in: ['Bull'] })
+    expect(defaultCondition('quadrant')).toEqual({ kind: 'quadrant', in: ['Leading'] })
   })
 
   it('moves a node into another group, before an index taken as the group stood', () => {

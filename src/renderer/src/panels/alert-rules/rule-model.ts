@@ -183,11 +183,12 @@ export function defaultCondition(kind: ConditionKind): Condition {
     case 'confluence':
       return { kind, minTiers: 2 }
     case 'regime':
-      return { kind, in: [] }
+      // An empty set fails validation; starting from one value keeps the rule valid and its preview running.
+      return { kind, in: ['Bull'] }
     case 'risk':
       return { kind, above: 0 }
     case 'quadrant':
-      return { kind, in: [] }
+      return { kind, in: ['Leading'] }
     case 'session':
       return { kind, in: ['regular'] }
     default:

@@ -79,9 +79,9 @@ describe('Alert performance panel', () => {
     expect(api.callsOf('alerts.stats')).toEqual([{}])
     const r1 = row('r1')
     expect([...r1.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['Rule r1', '10', '8', '0', '2', '3', '75% (3/4)', '+1.25%', '-0.40%', '—', '7'])
-    expect(q('as-after1h', r1)!.className).toContain('as-up')
-    expect(q('as-after1d', r1)!.className).toContain('as-down')
-    expect(q('as-after5d', r1)!.className).not.toMatch(/as-(up|down)/)
+    expect(q('as-after1h', r1)!.className).toContain('ast-up')
+    expect(q('as-after1d', r1)!.className).toContain('ast-down')
+    expect(q('as-after5d', r1)!.className).not.toMatch(/ast-(up|down)/)
     expect(q('as-useful', row('r2'))!.textContent).toBe('—')
   })
 

@@ -122,13 +122,13 @@ export function AlertStatsPanel({ state, setState, api, visible, bus = ruleEdito
   }
 
   return (
-    <div className="as" data-testid="alert-stats">
-      <div className="as-toolbar">
-        <span className="as-title">Alert performance</span>
+    <div className="ast" data-testid="alert-stats">
+      <div className="ast-toolbar">
+        <span className="ast-title">Alert performance</span>
         <span className="dim">per rule, test alerts excluded</span>
-        <span className="as-spacer" />
+        <span className="ast-spacer" />
         {error && (
-          <span className="as-bad" data-testid="as-error">
+          <span className="ast-bad" data-testid="as-error">
             {error}
           </span>
         )}
@@ -136,17 +136,17 @@ export function AlertStatsPanel({ state, setState, api, visible, bus = ruleEdito
           Refresh
         </button>
       </div>
-      <div className="as-scroll">
-        <table className="as-table" data-testid="as-table">
+      <div className="ast-scroll">
+        <table className="ast-table" data-testid="as-table">
           <thead>
             <tr>
               {COLUMNS.map((c) => {
                 const active = state.sort.key === c.key
                 return (
                   <th key={c.key} className={c.num ? 'num' : ''} aria-sort={active ? (state.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} title={c.title}>
-                    <button type="button" className={`as-sort ${active ? 'sorted' : ''}`} data-testid={`as-sort-${c.key}`} onClick={() => setState({ ...state, sort: nextStatsSort(state.sort, c.key) })}>
+                    <button type="button" className={`ast-sort ${active ? 'sorted' : ''}`} data-testid={`as-sort-${c.key}`} onClick={() => setState({ ...state, sort: nextStatsSort(state.sort, c.key) })}>
                       {c.label}
-                      {active && <span className="as-arrow">{state.sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
+                      {active && <span className="ast-arrow">{state.sort.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
                     </button>
                   </th>
                 )
@@ -170,10 +170,10 @@ export function AlertStatsPanel({ state, setState, api, visible, bus = ruleEdito
                   }
                 }}
               >
-                <td className="as-rule">{r.ruleName}</td>
+                <td className="ast-rule">{r.ruleName}</td>
                 <td className="num">{formatCount(r.fired)}</td>
                 <td className="num">{formatCount(r.delivered)}</td>
-                <td className={`num ${r.failed > 0 ? 'as-bad' : ''}`}>{formatCount(r.failed)}</td>
+                <td className={`num ${r.failed > 0 ? 'ast-bad' : ''}`}>{formatCount(r.failed)}</td>
                 <td className="num">{formatCount(r.suppressed)}</td>
                 <td className="num">{formatCount(r.acknowledged)}</td>
                 <td className="num" data-testid="as-useful">
@@ -193,8 +193,8 @@ export function AlertStatsPanel({ state, setState, api, visible, bus = ruleEdito
             ))}
           </tbody>
         </table>
-        {rows && rows.length === 0 && <div className="dim as-empty">No rule has fired yet.</div>}
-        {!rows && !error && <div className="dim as-empty">loading…</div>}
+        {rows && rows.length === 0 && <div className="dim ast-empty">No rule has fired yet.</div>}
+        {!rows && !error && <div className="dim ast-empty">loading…</div>}
       </div>
       {state.ruleId !== null && (
         <RuleHistory
@@ -252,27 +252,27 @@ function RuleHistory({
     }
   }, [api, ruleId, refresh])
   return (
-    <section className="as-history" aria-label={`Recent alerts of ${ruleName}`} data-testid="as-history" data-rule-id={ruleId}>
-      <div className="as-history-head">
-        <span className="as-title">{ruleName}</span>
+    <section className="ast-history" aria-label={`Recent alerts of ${ruleName}`} data-testid="as-history" data-rule-id={ruleId}>
+      <div className="ast-history-head">
+        <span className="ast-title">{ruleName}</span>
         <span className="dim">recent alerts</span>
-        <span className="as-spacer" />
+        <span className="ast-spacer" />
         {hint && (
-          <span className="as-hint" data-testid="as-open-hint">
+          <span className="ast-hint" data-testid="as-open-hint">
             {hint}
           </span>
         )}
         <button type="button" data-testid="as-edit" onClick={onEdit}>
           Edit rule
         </button>
-        <button type="button" className="as-x" aria-label="Close the history" onClick={onClose}>
+        <button type="button" className="ast-x" aria-label="Close the history" onClick={onClose}>
           ×
         </button>
       </div>
-      {error && <div className="as-bad">{error}</div>}
-      {alerts && alerts.length === 0 && <div className="dim as-empty">No alerts from this rule yet.</div>}
+      {error && <div className="ast-bad">{error}</div>}
+      {alerts && alerts.length === 0 && <div className="dim ast-empty">No alerts from this rule yet.</div>}
       {alerts && alerts.length > 0 && (
-        <table className="as-table as-alerts" data-testid="as-alerts">
+        <table className="ast-table ast-alerts" data-testid="as-alerts">
           <thead>
             <tr>
               <th>Fired (NY)</th>
@@ -292,12 +292,12 @@ function RuleHistory({
               return (
                 <tr key={a.id} data-testid="as-alert" data-id={a.id}>
                   <td className="num">{nyShort(a.firedAt)}</td>
-                  <td className="as-rule">
+                  <td className="ast-rule">
                     {a.symbol}
-                    {a.test && <span className="as-badge"> test</span>}
+                    {a.test && <span className="ast-badge"> test</span>}
                   </td>
                   <td>
-                    <span className="as-inline">
+                    <span className="ast-inline">
                       {entry && <PatternGlyph entry={entry} />}
                       {entry && <DirectionIcon direction={entry.direction} />}
                       {entry?.name ?? a.pattern}
@@ -305,7 +305,7 @@ function RuleHistory({
                   </td>
                   <td>{a.tier}</td>
                   <td className="num">{Math.round(a.confidence * 100)}%</td>
-                  <td className={d.tone === 'bad' ? 'as-bad' : d.tone === 'ok' ? 'as-ok' : 'dim'} title={a.matched.join(' · ')}>
+                  <td className={d.tone === 'bad' ? 'ast-bad' : d.tone === 'ok' ? 'ast-ok' : 'dim'} title={a.matched.join(' · ')}>
                     {d.text}
                   </td>
                   <td>{a.acknowledged ? '✓' : ''}</td>

@@ -58,7 +58,7 @@ export function formatOutcome(v: number | null): string {
   return `${pct > 0 ? '+' : ''}${pct.toFixed(2)}%`
 }
 
-export const outcomeTone = (v: number | null): string => (v === null || v === 0 ? '' : v > 0 ? 'as-up' : 'as-down')
+export const outcomeTone = (v: number | null): string => (v === null || v === 0 ? '' : v > 0 ? 'ast-up' : 'ast-down')
 
 /** "75% (3/4)", "—" without feedback. */
 export function formatUseful(r: Pick<RuleStats, 'useful' | 'notUseful' | 'usefulShare'>): string {

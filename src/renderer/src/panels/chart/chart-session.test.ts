@@ -14,12 +14,15 @@ const LAST = Date.UTC(2024, 2, 15, 14, 55) // the forming 5m bar starts 10:55 Ne
 /** Records what the session asks the chart to draw. */
 class FakeSink implements ChartSink {
   sets: (readonly DisplayBar[])[] = []
+  /** The firstLoad flag of each setBars. */
+  firstLoads: boolean[] = []
   updates: { point: DisplayBar; historical: boolean }[] = []
   markers: readonly PatternMarker[] = []
   levels: readonly LevelLine[] = []
   bands: (readonly RegimeRun[])[] = []
-  setBars(points: readonly DisplayBar[]) {
+  setBars(points: readonly DisplayBar[], firstLoad: boolean) {
     this.sets.push(points)
+    this.firstLoads.push(firstLoad)
   }
   updateBar(point: DisplayBar, historical: boolean) {
     this.updates.push({ point, historical })
@@ -186,6 +189,19 @@ describe('chart session (the engine over a fake api, drawing into a fake chart)'
     expect(status().patterns.map((e) => e.id)).toEqual([7])
   })
 
+  it('flags only the first load’s bars as first (not a page, a live bar or a reload after a reconnect)', async () => {
+    const { api, sink, session, status } = setup({ pageSize: 20, firstStart: LAST - 30 * 5 * MIN })
+    session.start()
+    await vi.waitFor(() => expect(status().phase).toBe('ready'))
+    expect(sink.firstLoads).toEqual([true])
+    await session.requestOlder()
+    expect(sink.sets).toHaveLength(2)
+    api.push('bars', [tick(LAST + 5 * MIN, 101)])
+    api.setConnection('open')
+    await vi.waitFor(() => expect(sink.sets).toHaveLength(3))
+    expect(sink.firstLoads).toEqual([true, false, false])
+  })
+
   it('skips drawing while hidden and redraws once when shown', async () => {
     const { api, sink, session, status } = setup({ visible: false })
     session.start()
@@ -195,6 +211,8 @@ describe('chart session (the engine over a fake api, drawing into a fake chart)'
     expect(sink.updates).toHaveLength(0)
     session.setVisible(true)
     expect(sink.sets).toHaveLength(1)
+    // The first draw is still the first load's, though it came later: the view may fit it.
+    expect(sink.firstLoads).toEqual([true])
     expect(sink.lastSet[sink.lastSet.length - 1]!.close).toBe(130)
     api.push('bars', [tick(LAST, 131)])
     expect(sink.updates).toHaveLength(1)

@@ -37,8 +37,12 @@ const systemClock: SessionClock = {
 }
 
 export interface ChartSink {
-  /** Every point changed (load, page, trim, shown again after being hidden). */
-  setBars(points: readonly DisplayBar[]): void
+  /**
+   * Every point changed (load, page, trim, shown again after being hidden).
+   * `firstLoad` only for the first bars of this (symbol, timeframe): the view may fit
+   * a short series to its width then, never later (the user may have scrolled or zoomed).
+   */
+  setBars(points: readonly DisplayBar[], firstLoad: boolean): void
   /** One point changed or was added; `historical` when it is not the last (a repeated DST hour). */
   updateBar(point: DisplayBar, historical: boolean): void
   setMarkers(markers: readonly PatternMarker[]): void
@@ -115,6 +119,8 @@ export class ChartSession {
   private unsubscribers: (() => void)[] = []
   private disposed = false
   private loaded = false
+  /** The first load's bars are not drawn yet (the panel may be hidden): the next setBars is the first. */
+  private firstDrawPending = false
   /** Bumped per load: answers of an older load are dropped. */
   private generation = 0
   private paging = false
@@ -260,6 +266,7 @@ export class ChartSession {
     } else {
       this.book.replace(bars.value.bars)
       if (bars.value.bars.length < this.pageSize) this.book.exhausted = true
+      if (!this.loaded) this.firstDrawPending = true
       this.loaded = true
       this.redrawAll()
       this.emit({ phase: 'ready', source: bars.value.source, bars: this.book.size, error: null, exhausted: this.book.exhausted })
@@ -330,7 +337,9 @@ export class ChartSession {
     const points = toDisplayBars(this.book.bars, this.timeframe)
     const last = points[points.length - 1]
     this.lastDrawn = last ? chartTimeValue(last.time) : -Infinity
-    this.sink.setBars(points)
+    const firstLoad = this.firstDrawPending
+    this.firstDrawPending = false
+    this.sink.setBars(points, firstLoad)
   }
 
   private refreshMarkers(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isDarkColor, readPalette, withAlpha } from './chart-view'
+import { isDarkColor, readPalette, shouldFitContent, withAlpha } from './chart-view'
 
 describe('chart palette', () => {
   it('tints the regime band from the theme: green bull, red bear, amber consolidation, stronger on a dark background', () => {
@@ -25,5 +25,20 @@ describe('chart palette', () => {
     expect(isDarkColor('#e9edf3')).toBe(false)
     expect(withAlpha('#3fb950', 0.5)).toBe('rgba(63, 185, 80, 0.5)')
     expect(withAlpha('rgb(1, 2, 3)', 0.5)).toBe('rgb(1, 2, 3)')
+  })
+})
+
+describe('fitting a first load to the width', () => {
+  it('fits a series that would leave the pane part empty, keeps the default spacing for a longer one', () => {
+    // 12 bars of today + 4 offset at 6 px: 96 px of an 800 px pane.
+    expect(shouldFitContent(12, 800, 6, 4)).toBe(true)
+    // 500 bars overflow: right-aligned at the default spacing.
+    expect(shouldFitContent(500, 800, 6, 4)).toBe(false)
+    expect(shouldFitContent(130, 800, 6, 4)).toBe(false)
+  })
+
+  it('does not decide before the chart has a width or with no bars', () => {
+    expect(shouldFitContent(12, 0, 6, 4)).toBe(false)
+    expect(shouldFitContent(0, 800, 6, 4)).toBe(false)
   })
 })

@@ -43,6 +43,17 @@ export type ChartViewFactory = (host: HTMLElement, timeframe: BarTimeframe, call
 
 /** Bars from the left edge at which the next page is asked for. */
 const LEFT_EDGE_BARS = 10
+/** Empty bars kept right of the newest one. */
+const RIGHT_OFFSET_BARS = 4
+
+/**
+ * Whether a first load should be fitted to the width: at the default spacing its bars
+ * (and the right offset) would leave part of the pane empty, e.g. today's few intraday bars.
+ * A longer series keeps the default spacing, right-aligned. 0 px wide: not laid out yet, decide later.
+ */
+export function shouldFitContent(bars: number, widthPx: number, barSpacingPx: number, rightOffsetBars: number): boolean {
+  return bars > 0 && widthPx > 0 && (bars + rightOffsetBars) * barSpacingPx < widthPx
+}
 
 export interface ChartPalette {
   bg: string
@@ -132,7 +143,7 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
     grid: { vertLines: { color: palette.grid }, horzLines: { color: palette.grid } },
     crosshair: { mode: CrosshairMode.Normal },
     rightPriceScale: { borderColor: palette.grid, scaleMargins: { top: 0.08, bottom: 0.24 } },
-    timeScale: { borderColor: palette.grid, timeVisible: !isDailyOrWeekly(timeframe), secondsVisible: false, rightOffset: 4 },
+    timeScale: { borderColor: palette.grid, timeVisible: !isDailyOrWeekly(timeframe), secondsVisible: false, rightOffset: RIGHT_OFFSET_BARS },
     localization: { timeFormatter: (t: Time) => (typeof t === 'string' ? t : formatChartTime(t as ChartTime, timeframe)) },
   })
   const candles = chart.addSeries(CandlestickSeries, {
@@ -158,6 +169,8 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
   let priceLines: IPriceLine[] = []
   let hoverKey: string | null = null
   let disposed = false
+  /** A first load arrived before the chart had a width: decide on fitting at the first size. */
+  let fitWhenSized = false
 
   const candle = (p: DisplayBar): CandlestickData => ({ time: toTime(p.time), open: p.open, high: p.high, low: p.low, close: p.close })
   const vol = (p: DisplayBar): HistogramData => ({
@@ -188,6 +201,17 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
     )
   }
 
+  const timeScale = chart.timeScale()
+  const fitIfShort = () => {
+    const o = timeScale.options()
+    if (shouldFitContent(candles.data().length, timeScale.width(), o.barSpacing, o.rightOffset)) timeScale.fitContent()
+  }
+  const onSize = (width: number) => {
+    if (!fitWhenSized || width <= 0) return
+    fitWhenSized = false
+    fitIfShort()
+  }
+
   const onRange = (range: { from: number; to: number } | null) => {
     if (range && range.from < LEFT_EDGE_BARS) cb.onNearLeftEdge()
   }
@@ -198,7 +222,8 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
     cb.onHover(key, param.point?.x ?? null)
   }
   const onClick = (param: MouseEventParams<Time>) => cb.onClick(keyOf(param.time))
-  chart.timeScale().subscribeVisibleLogicalRangeChange(onRange)
+  timeScale.subscribeVisibleLogicalRangeChange(onRange)
+  timeScale.subscribeSizeChange(onSize)
   chart.subscribeCrosshairMove(onMove)
   chart.subscribeClick(onClick)
 
@@ -230,9 +255,12 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
   observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] })
 
   return {
-    setBars(points) {
+    setBars(points, firstLoad) {
       candles.setData(points.map(candle))
       volume.setData(points.map(vol))
+      if (!firstLoad) return
+      if (timeScale.width() > 0) fitIfShort()
+      else fitWhenSized = true
     },
     updateBar(point, historical) {
       candles.update(candle(point), historical)
@@ -253,7 +281,8 @@ export const createLightweightChartView: ChartViewFactory = (host, timeframe, cb
       if (disposed) return
       disposed = true
       observer.disconnect()
-      chart.timeScale().unsubscribeVisibleLogicalRangeChange(onRange)
+      timeScale.unsubscribeVisibleLogicalRangeChange(onRange)
+      timeScale.unsubscribeSizeChange(onSize)
       chart.unsubscribeCrosshairMove(onMove)
       chart.unsubscribeClick(onClick)
       markerApi.detach()

@@ -12,11 +12,13 @@ export type MarketOverviewState = Record<string, never>
 const KEY_SYMBOLS = ['SPY', 'QQQ', 'IWM']
 /** Stored regime changes shown under "Regime history". */
 export const REGIME_HISTORY_LIMIT = 6
+/** Changes asked for: enough to count the older ones not shown (changes are rare: a few a month at most). */
+export const REGIME_HISTORY_FETCH = 100
 
 export function MarketOverviewPanel({ api, visible }: PanelProps<MarketOverviewState>) {
   const refresh = useMarketRefresh(api, visible)
   const q = useMarketQuery(api, 'market.state', {}, visible, refresh)
-  const history = useMarketQuery(api, 'market.regimeEvents', { limit: REGIME_HISTORY_LIMIT }, visible, refresh)
+  const history = useMarketQuery(api, 'market.regimeEvents', { limit: REGIME_HISTORY_FETCH }, visible, refresh)
   const m = q.value
   return (
     <div className="market-panel market-overview" data-testid="market-overview">
@@ -142,9 +144,18 @@ function Overview({ m, history }: { m: MarketState; history: MarketQuery<{ event
   )
 }
 
+/** "+3 older"; "+94 or more older" when the answer was cut at the fetch limit; null when all are shown. */
+export function olderChangesNote(total: number, shown: number, capped: boolean): string | null {
+  const older = total - shown
+  if (older <= 0) return null
+  return `+${older}${capped ? ' or more' : ''} older`
+}
+
 /** The last stored regime changes, newest first: date, from -> to, confidence. */
 function RegimeHistory({ query }: { query: MarketQuery<{ events: RegimeChangeEvent[] }> }) {
   const events = query.value?.events ?? []
+  const shown = events.slice(0, REGIME_HISTORY_LIMIT)
+  const older = olderChangesNote(events.length, shown.length, events.length >= REGIME_HISTORY_FETCH)
   return (
     <section className="market-box" data-testid="regime-history">
       <h3>Regime history</h3>
@@ -155,8 +166,14 @@ function RegimeHistory({ query }: { query: MarketQuery<{ events: RegimeChangeEve
       )}
       {!query.error && query.value && events.length === 0 && <div className="dim">No regime changes stored yet.</div>}
       {events.length > 0 && (
+        <div className="market-changes-head dim" data-testid="regime-changes-head" aria-hidden="true">
+          <span>Date · change</span>
+          <span title="Confidence of the new regime">Conf.</span>
+        </div>
+      )}
+      {events.length > 0 && (
         <ol className="market-changes" data-testid="regime-changes">
-          {events.slice(0, REGIME_HISTORY_LIMIT).map((c) => (
+          {shown.map((c) => (
             <li key={c.date} data-testid="regime-change" title={`Recorded ${new Date(c.recordedAt).toLocaleString()}`}>
               <span className="dim num market-change-date">{c.date}</span>
               <span className="market-change-what">
@@ -170,6 +187,11 @@ function RegimeHistory({ query }: { query: MarketQuery<{ events: RegimeChangeEve
             </li>
           ))}
         </ol>
+      )}
+      {older && (
+        <div className="dim market-changes-more" data-testid="regime-changes-older">
+          {older}
+        </div>
       )}
     </section>
   )

@@ -7,7 +7,7 @@ import { CorrelationMatrixPanel } from './CorrelationMatrixPanel'
 import { EtfMatrixPanel } from './EtfMatrixPanel'
 import { correlation, etfs, marketState, pulse, regimeEvents, sectors, unavailableState } from './market-fixtures'
 import { MARKET_REFRESH_MS } from './market-model'
-import { MarketOverviewPanel } from './MarketOverviewPanel'
+import { MarketOverviewPanel, olderChangesNote, REGIME_HISTORY_FETCH, REGIME_HISTORY_LIMIT } from './MarketOverviewPanel'
 import { RotationGraphPanel } from './RotationGraphPanel'
 import { SectorHeatmapPanel } from './SectorHeatmapPanel'
 import { defaultCorrelationMatrixState, defaultEtfMatrixState, defaultRotationGraphState, defaultSectorHeatmapState } from '.'
@@ -63,8 +63,11 @@ describe('Market overview over a fake api (engine not yet wired) returning a fix
     expect(all('key-level').map((r) => r.dataset.symbol)).toEqual(['SPY', 'QQQ', 'IWM'])
     expect(all('key-level')[0]!.textContent).toContain('580.25 · 562.00')
     // The stored changes, newest first, with the new regime's confidence.
-    expect(api.callsOf('market.regimeEvents')).toEqual([{ limit: 6 }])
+    expect(api.callsOf('market.regimeEvents')).toEqual([{ limit: REGIME_HISTORY_FETCH }])
     expect(q('regime-history')!.querySelector('h3')!.textContent).toBe('Regime history')
+    // The percentage column is labelled; all four changes are shown, so no "older" note.
+    expect(q('regime-changes-head')!.textContent).toBe('Date · changeConf.')
+    expect(q('regime-changes-older')).toBeNull()
     expect(all('regime-change').map((li) => li.textContent)).toEqual([
       '2026-05-14Bear → Bull71%',
       '2026-04-07Consolidation → Bear64%',
@@ -91,6 +94,19 @@ describe('Market overview over a fake api (engine not yet wired) returning a fix
     expect(q('market-unavailable')!.textContent).toContain('import ../shared/data/etf-daily')
     expect(q('regime-badge')).toBeNull()
     expect(q('risk-score')).toBeNull()
+  })
+
+  it('shows the newest changes and counts the older ones the engine has', async () => {
+    const base = regimeEvents().events[0]!
+    const many = (n: number) => ({ events: Array.from({ length: n }, (_, i) => ({ ...base, date: `2026-05-${String(28 - i).padStart(2, '0')}` })) })
+    const api = new FakeTerminalApi().answer('market.state', marketState()).answer('market.regimeEvents', many(REGIME_HISTORY_LIMIT + 3))
+    mount(MarketOverviewPanel, api, {})
+    await advance()
+    expect(all('regime-change')).toHaveLength(REGIME_HISTORY_LIMIT)
+    expect(all('regime-change')[0]!.textContent).toContain('2026-05-28')
+    expect(q('regime-changes-older')!.textContent).toBe('+3 older')
+    expect(olderChangesNote(REGIME_HISTORY_FETCH, REGIME_HISTORY_LIMIT, true)).toBe(`+${REGIME_HISTORY_FETCH - REGIME_HISTORY_LIMIT} or more older`)
+    expect(olderChangesNote(4, 4, false)).toBeNull()
   })
 
   it('says so when no regime change is stored, and shows a failed history request in its section only', async () => {

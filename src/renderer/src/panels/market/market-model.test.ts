@@ -4,6 +4,7 @@ import { etfs, marketState, sectors } from './market-fixtures'
 import {
   centredBar,
   placeLabels,
+  formatFixed,
   formatReturn,
   formatShare,
   formatSigned,
@@ -43,6 +44,14 @@ describe('market panel helpers', () => {
     expect(formatSigned(0.42)).toBe('+0.42')
     expect(formatSigned(-0.3)).toBe('-0.30')
     expect(formatSigned(null)).toBe('—')
+    // A correlation of -0.001 is shown as 0.00, not -0.00.
+    expect(formatFixed(-0.001)).toBe('0.00')
+    expect(formatFixed(-0.0049)).toBe('0.00')
+    expect(formatFixed(-0.005)).toBe('-0.01')
+    expect(formatFixed(-0.42)).toBe('-0.42')
+    expect(formatFixed(0.7)).toBe('0.70')
+    expect(formatFixed(-0.04, 1)).toBe('0.0')
+    expect(formatFixed(null)).toBe('—')
     expect(gaugePercent(-1)).toBe(0)
     expect(gaugePercent(0.5)).toBe(75)
     expect(gaugePercent(3)).toBe(100)

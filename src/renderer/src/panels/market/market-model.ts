@@ -67,9 +67,11 @@ export function formatSigned(value: number | null | undefined, digits = 2): stri
   return Number(s) > 0 ? `+${s}` : Number(s) === 0 ? (0).toFixed(digits) : s
 }
 
+/** -0.42 -> "-0.42"; a value that rounds to zero reads "0.00", never "-0.00"; null -> "—". */
 export function formatFixed(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—'
-  return value.toFixed(digits)
+  const s = value.toFixed(digits)
+  return Number(s) === 0 ? (0).toFixed(digits) : s
 }
 
 export const REGIME_CLASS: Record<MarketRegime, string> = { Bull: 'regime-bull', Bear: 'regime-bear', Consolidation: 'regime-consolidation' }
