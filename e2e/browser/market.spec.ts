@@ -309,7 +309,7 @@ test('the correlation matrix switches between the 20- and 60-day windows', async
   type Corr = { window: number; symbols: string[]; matrix: (number | null)[][] }
   const c20 = await restJson<Corr>(request, '/api/market/correlation?window=20')
   const c60 = await restJson<Corr>(request, '/api/market/correlation?window=60')
-  const cellsOf = (c: Corr) => Object.fromEntries(c.symbols.flatMap((r, i) => c.symbols.map((col, j) => [`${r}/${col}`, c.matrix[i]![j] === null ? '—' : c.matrix[i]![j]!.toFixed(2)])))
+  const cellsOf = (c: Corr) => Object.fromEntries(c.symbols.flatMap((r, i) => c.symbols.map((col, j) => [`${r}/${col}`, c.matrix[i]![j] === null ? '—' : c.matrix[i]![j]!.toFixed(2).replace(/^-(0\.00)$/, '$1')])))
 
   await terminal.goto()
   await terminal.openPanel('correlation-matrix')

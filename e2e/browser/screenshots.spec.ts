@@ -222,7 +222,8 @@ test('screenshot of alerts: the rule editor with its preview, the Alerts panel a
   await expect(editor.editor).toHaveAttribute('data-rule-id', ruleId)
   await expect(editor.cards).toHaveCount(5)
   await expect(editor.preview).toHaveAttribute('data-status', 'done')
-  await expect(editor.previewSentence).toHaveText(/^Would have fired \d+ times? in 7 days/)
+  // "in 7 days", or "in the 12 minutes stored" on a host recording for less than the window.
+  await expect(editor.previewSentence).toHaveText(/^Would have fired \d+ times? in /)
   await expect(editor.previewExamples.first()).toBeVisible()
   await expect.poll(() => terminal.alerts.rows.count()).toBeGreaterThanOrEqual(8)
   await boardFull(terminal, 'intraday')
