@@ -149,6 +149,9 @@ function main(): void {
     ipcMain.on(IPC.hello, (event) => router.onHello(event))
 
     supervisor.start()
+    // Queued ahead of any window's request, so an email sent right at start-up has its password
+    // (sent again on every ready, for an engine restarted after a crash).
+    supervisor.send({ t: 'secrets', smtpPassword: vault.load().smtpPassword })
     installApplicationMenu((command) => {
       const win = BrowserWindow.getFocusedWindow() ?? mainWindow
       if (win && !win.isDestroyed()) win.webContents.send(IPC.command, command)

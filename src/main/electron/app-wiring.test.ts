@@ -105,6 +105,10 @@ describe('with a fake electron module: the app wiring in src/main/index.ts', () 
     expect(engine().posted).toHaveLength(1) // held until the engine is ready
     engine().emit('message', { t: 'ready', info })
     expect(engine().posted).toContainEqual({ t: 'req', cid: wc.id, id: 1, method: 'engine.info', params: {} })
+    // The SMTP password reaches the engine before any window's request.
+    const kinds = engine().posted.map((m) => (m as { t: string }).t)
+    expect(kinds.indexOf('secrets')).toBeGreaterThan(0)
+    expect(kinds.indexOf('secrets')).toBeLessThan(kinds.indexOf('req'))
     engine().emit('message', { t: 'res', cid: wc.id, id: 1, result: { ok: true, value: info } })
     expect(wc.sent.at(-1)).toEqual([IPC.server, { t: 'res', id: 1, result: { ok: true, value: info } }])
   })
