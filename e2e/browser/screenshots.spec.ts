@@ -81,13 +81,15 @@ async function boardFull(terminal: TerminalPage, tier: (typeof TIER_NAMES)[numbe
 /** A golden-layout item of the saved format (the fields golden-layout itself writes; see state/layout-format.ts). */
 type GlItem = { type: string; content: GlItem[]; [key: string]: unknown }
 
-test('screenshot of a market layout', async ({ terminal, page, stack }) => {
-  await terminal.goto()
-  // The market layout, in the terminal's own saved format: built from the default layout's items, saved as "Market" and chosen.
-  const snapshot = await terminal.layoutSnapshot()
-  const config = snapshot.config as { gl: { root: GlItem }; links: Record<string, string | null> }
+/**
+ * Pieces to build a layout in the terminal's own saved format from the one on
+ * screen: its row / stack / component items as templates, a one-panel stack,
+ * a row, and the intraday board to reuse.
+ */
+function layoutKit(raw: unknown) {
+  const config = raw as { gl: { root: GlItem }; links: Record<string, string | null> }
   const items: GlItem[] = []
-  const walk = (it: GlItem) => {
+  const walk = (it: GlItem): void => {
     items.push(it)
     it.content.forEach(walk)
   }
@@ -103,6 +105,14 @@ test('screenshot of a market layout', async ({ terminal, page, stack }) => {
   })
   const row = (size: number, content: GlItem[]): GlItem => ({ ...rowT, size, sizeUnit: '%', content })
   const intraday = items.find((it) => it.componentType === 'tier-board' && (it.componentState as { state: { tier: string } }).state.tier === 'intraday')!
+  return { config, rowT, stackT, panel, row, intraday }
+}
+
+test('screenshot of a market layout', async ({ terminal, page, stack }) => {
+  await terminal.goto()
+  // The market layout, in the terminal's own saved format: built from the default layout's items, saved as "Market" and chosen.
+  const snapshot = await terminal.layoutSnapshot()
+  const { config, rowT, stackT, panel, row, intraday } = layoutKit(snapshot.config)
   const root: GlItem = {
     ...config.gl.root,
     content: [
@@ -181,23 +191,7 @@ test('screenshot of alerts: the rule editor with its preview, the Alerts panel a
 
     // The alerts layout: the editor on the left, the Alerts panel over the intraday board on the right.
     const snapshot = await terminal.layoutSnapshot()
-    const config = snapshot.config as { gl: { root: GlItem }; links: Record<string, string | null> }
-    const items: GlItem[] = []
-    const walk = (it: GlItem) => {
-      items.push(it)
-      it.content.forEach(walk)
-    }
-    walk(config.gl.root)
-    const like = (type: string) => items.find((it) => it.type === type)!
-    const [rowT, stackT, compT] = [like('row'), like('stack'), like('component')]
-    const panel = (componentType: string, title: string, state: unknown, size: number, link = 'red'): GlItem => ({
-      ...stackT,
-      size,
-      sizeUnit: '%',
-      activeItemIndex: 0,
-      content: [{ ...compT, title, componentType, componentState: { state, link, symbol: null }, content: [] }],
-    })
-    const intraday = items.find((it) => it.componentType === 'tier-board' && (it.componentState as { state: { tier: string } }).state.tier === 'intraday')!
+    const { config, rowT, stackT, panel, intraday } = layoutKit(snapshot.config)
     const root: GlItem = {
       ...rowT,
       content: [

@@ -3,6 +3,7 @@
  * panel divs, and one portal per panel (content + link chip in its tab).
  */
 import { Component, memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ErrorInfo, type ReactNode } from 'react'
+import { useDismiss } from './use-dismiss'
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { createPortal } from 'react-dom'
 import { useStore } from 'zustand'
@@ -149,21 +150,7 @@ function LinkMenu({ inst, anchor, links, onClose }: { inst: PanelInstance; ancho
   const groups = useStore(links, (s) => s.groups)
   const ref = useRef<HTMLDivElement>(null)
 
-  useEffect(() => {
-    const onDown = (e: PointerEvent) => {
-      if (!ref.current?.contains(e.target as Node)) onClose()
-    }
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
-    }
-    document.addEventListener('pointerdown', onDown, true)
-    document.addEventListener('keydown', onKey, true)
-    ref.current?.querySelector<HTMLButtonElement>('[aria-checked="true"]')?.focus()
-    return () => {
-      document.removeEventListener('pointerdown', onDown, true)
-      document.removeEventListener('keydown', onKey, true)
-    }
-  }, [onClose])
+  useDismiss(ref, onClose, '[aria-checked="true"]')
 
   const move = (e: ReactKeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return

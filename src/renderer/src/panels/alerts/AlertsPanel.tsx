@@ -7,6 +7,7 @@
  * symbol and marks the alert read.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
+import { useDismiss } from '../../app/use-dismiss'
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react'
 import { createPortal } from 'react-dom'
 import { useStore } from 'zustand'
@@ -332,21 +333,7 @@ function SnoozeMenu({ alert: a, anchor, now, onSnooze, onClose }: { alert: Alert
   const customMs = custom === null ? null : parseEtLocal(custom)
   const customOk = customMs !== null && customMs > now
 
-  useEffect(() => {
-    const onDown = (e: PointerEvent) => {
-      if (!ref.current?.contains(e.target as Node)) onClose()
-    }
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
-    }
-    document.addEventListener('pointerdown', onDown, true)
-    document.addEventListener('keydown', onKey, true)
-    ref.current?.querySelector<HTMLButtonElement>('button')?.focus()
-    return () => {
-      document.removeEventListener('pointerdown', onDown, true)
-      document.removeEventListener('keydown', onKey, true)
-    }
-  }, [onClose])
+  useDismiss(ref, onClose, 'button')
 
   return createPortal(
     <div

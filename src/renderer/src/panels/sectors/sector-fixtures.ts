@@ -1,20 +1,9 @@
 /** A fixed sector table for the sector table tests (the engine side is faked: see FakeTerminalApi). Not used by the app. */
 import { ok, type RequestParams, type RequestResult, type Result } from '../../../../shared/contract'
-import { SECTOR_FUNDS, type SectorTableEntry } from '../../../../shared/domain'
+import { SECTOR_FUNDS, SECTOR_NAMES, type SectorTableEntry } from '../../../../shared/domain'
 
-export const FUND_NAMES: Record<(typeof SECTOR_FUNDS)[number], string> = {
-  XLK: 'Technology',
-  XLV: 'Health Care',
-  XLF: 'Financials',
-  XLE: 'Energy',
-  XLY: 'Consumer Discretionary',
-  XLP: 'Consumer Staples',
-  XLI: 'Industrials',
-  XLU: 'Utilities',
-  XLB: 'Materials',
-  XLRE: 'Real Estate',
-  XLC: 'Communication Services',
-}
+/** The real sector names (the engine's table). */
+export const FUND_NAMES = SECTOR_NAMES
 
 export const funds = (): { fund: string; name: string }[] => SECTOR_FUNDS.map((fund) => ({ fund, name: FUND_NAMES[fund] }))
 
